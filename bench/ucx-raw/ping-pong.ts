@@ -1,0 +1,217 @@
+/**
+ * OSU-style point-to-point benchmark of UcxTransport alone, between two processes on this host:
+ * half round-trip latency (ping-pong) and windowed one-way bandwidth, both busy-polling.
+ *
+ *   npx tsx bench/ucx-raw/ping-pong.ts [--sizes 8,64,...] [--reps 3] [--release] [--park]
+ *
+ * Prints one JSON line per measurement ({"bench":"ucx-raw", ...}). A message of size 8 is a frame
+ * whose 8-byte header is the payload; larger sizes are an 8-byte header plus one segment of that
+ * size (how the codec sends a typed array). `--release` hands each received frame back to the
+ * pool at once; without it buffers return when V8 collects them, as in a real program. `--park`
+ * makes the responder park on the UCX event fd whenever it is idle instead of spinning.
+ */
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { loadUcxAddon } from '../../src/transport/ucx/ucx-availability.js';
+import { UcxTransport } from '../../src/transport/ucx/ucx-transport.js';
+import type { Frame } from '../../src/transport/transport.js';
+
+const OP_PING = 1;
+const OP_DATA = 2;
+const OP_ACK = 3;
+const DEFAULT_SIZES = [8, 64, 512, 4096, 16384, 65536, 262144, 1048576, 4194304];
+const SECRET = 'ucx-raw-bench';
+
+const { values } = parseArgs({
+  options: {
+    role: { type: 'string', default: 'driver' },
+    sizes: { type: 'string' },
+    reps: { type: 'string', default: '3' },
+    release: { type: 'boolean', default: false },
+    park: { type: 'boolean', default: false },
+    'no-wakeup': { type: 'boolean', default: false },
+    'error-handling': { type: 'string', default: 'auto' },
+  },
+});
+const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
+const reps = Number(values.reps);
+const release = values.release === true;
+
+function errorMode(value: string | undefined): 'auto' | 'peer' | 'none' {
+  if (value === 'auto' || value === 'peer' || value === 'none') return value;
+  throw new Error(`--error-handling must be auto, peer or none (not ${value})`);
+}
+
+/** A frame of `size` payload bytes with opcode `op` and a 32-bit argument in its header. */
+function makeFrame(op: number, size: number, arg = 0): Frame {
+  const header = new Uint8Array(8);
+  header[0] = op;
+  new DataView(header.buffer).setUint32(4, arg, true);
+  if (size <= 8) return { header, segments: [] };
+  return { header, segments: [new Uint8Array(size).fill(0x5a)] };
+}
+
+function startTransport(pe: number, onFrame: (from: number, frame: Frame) => void): UcxTransport {
+  const availability = loadUcxAddon();
+  if (!availability.available) {
+    process.stdout.write(`${JSON.stringify({ bench: 'ucx-raw', skipped: availability.reason })}\n`);
+    process.exit(0);
+  }
+  return new UcxTransport(
+    {
+      pe,
+      numPes: 2,
+      secret: SECRET,
+      listenHost: '127.0.0.1',
+      events: {
+        onFrame,
+        onPeerLost: (lost, reason) => {
+          if (pe === 0) throw new Error(`PE ${lost} lost: ${reason}`);
+          process.exit(0);
+        },
+        onProtocolError: (reason) => {
+          throw new Error(reason);
+        },
+      },
+    },
+    { addon: availability.addon, wakeup: !values['no-wakeup'], errorHandling: errorMode(values['error-handling']) },
+  );
+}
+
+/** PE 1: answers pings with a frame of the same size and acknowledges each window of data. */
+async function responder(): Promise<void> {
+  const replies = new Map<number, Frame>();
+  let received = 0;
+  const transport = startTransport(1, (from, frame) => {
+    const op = frame.header[0];
+    const arg = new DataView(frame.header.buffer, frame.header.byteOffset, 8).getUint32(4, true);
+    const size = frame.segments.length === 0 ? 8 : frame.segments[0]!.byteLength;
+    if (release) transport.release(frame);
+    if (op === OP_PING) {
+      let reply = replies.get(size);
+      if (reply === undefined) {
+        reply = makeFrame(OP_PING, size);
+        replies.set(size, reply);
+      }
+      transport.send(from, reply);
+    } else if (op === OP_DATA && ++received === arg) {
+      received = 0;
+      transport.send(from, makeFrame(OP_ACK, 8));
+    }
+  });
+  const address = await transport.listen();
+  process.send?.({ address });
+  const peers = await new Promise<string>((resolve) => process.once('message', (m) => resolve((m as { address: string }).address)));
+  await transport.connect(new Map([[0, peers]]));
+  process.send?.({ ready: true });
+  for (;;) {
+    let events = 0;
+    for (let i = 0; i < 20000; i++) events += transport.poll();
+    if (values.park && events === 0) {
+      await new Promise<void>((resolve) => {
+        if (!transport.arm(resolve)) resolve();
+      });
+    } else {
+      await yieldToLoop();
+    }
+  }
+}
+
+/** PE 0: runs the measurements and prints them. */
+async function driver(): Promise<void> {
+  let pongs = 0;
+  let acks = 0;
+  const transport = startTransport(0, (_from, frame) => {
+    if (frame.header[0] === OP_PING) pongs++;
+    else if (frame.header[0] === OP_ACK) acks++;
+    if (release) transport.release(frame);
+  });
+  const script = fileURLToPath(import.meta.url);
+  const args = ['--role', 'responder', ...process.argv.slice(2).filter((a) => a !== '--role')];
+  const child = fork(script, args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const replies: Record<string, string | boolean>[] = [];
+  child.on('message', (m) => replies.push(m as Record<string, string | boolean>));
+  const waitReply = async (key: string): Promise<Record<string, string | boolean>> => {
+    for (;;) {
+      const index = replies.findIndex((r) => key in r);
+      if (index >= 0) return replies.splice(index, 1)[0]!;
+      transport.poll();
+      await yieldToLoop();
+    }
+  };
+  const address = await transport.listen();
+  const peer = String((await waitReply('address')).address);
+  await transport.connect(new Map([[1, peer]]));
+  child.send({ address });
+  await waitReply('ready');
+
+  const spinUntil = (done: () => boolean): void => {
+    while (!done()) transport.poll();
+  };
+  const emit = (record: Record<string, unknown>): void => {
+    process.stdout.write(`${JSON.stringify({ bench: 'ucx-raw', release, park: values.park, ...record })}\n`);
+  };
+
+  for (const size of sizes) {
+    const iterations = size <= 4096 ? 20000 : size <= 65536 ? 5000 : size <= 1048576 ? 500 : 200;
+    const ping = makeFrame(OP_PING, size);
+    let best = Infinity;
+    for (let rep = 0; rep < reps; rep++) {
+      const warmup = Math.max(10, iterations / 10);
+      for (let i = 0; i < warmup; i++) {
+        const target = pongs + 1;
+        transport.send(1, ping);
+        spinUntil(() => pongs >= target);
+      }
+      const start = process.hrtime.bigint();
+      for (let i = 0; i < iterations; i++) {
+        const target = pongs + 1;
+        transport.send(1, ping);
+        spinUntil(() => pongs >= target);
+      }
+      const us = Number(process.hrtime.bigint() - start) / 1000 / iterations / 2;
+      best = Math.min(best, us);
+      emit({ test: 'latency', size, iterations, rep, halfRoundTripUs: round(us) });
+      await yieldToLoop();
+    }
+    emit({ test: 'latency', size, best: true, halfRoundTripUs: round(best) });
+  }
+
+  for (const size of sizes) {
+    const window = Math.max(4, Math.min(64, Math.floor((64 << 20) / size)));
+    const rounds = Math.max(20, Math.min(2000, Math.floor((512 << 20) / (size * window))));
+    const data = makeFrame(OP_DATA, size, window);
+    let best = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      const runRound = (): void => {
+        const target = acks + 1;
+        for (let w = 0; w < window; w++) transport.send(1, data);
+        spinUntil(() => acks >= target);
+      };
+      for (let r = 0; r < Math.max(2, rounds / 10); r++) runRound();
+      const start = process.hrtime.bigint();
+      for (let r = 0; r < rounds; r++) runRound();
+      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+      const gbps = (size * window * rounds) / seconds / 1e9;
+      best = Math.max(best, gbps);
+      emit({ test: 'bandwidth', size, window, rounds, rep, gbps: round(gbps) });
+      await yieldToLoop();
+    }
+    emit({ test: 'bandwidth', size, best: true, gbps: round(best), pool: transport.poolStats() });
+  }
+
+  child.kill();
+  await transport.close();
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+if (values.role === 'responder') {
+  await responder();
+} else {
+  await driver();
+}

@@ -1,0 +1,141 @@
+// The receive path: the active-message handler checks the control header,
+// takes a pool block for the part, copies eager data into it or starts a
+// rendezvous receive into it, and queues the part for delivery.
+#include <cstring>
+#include <new>
+
+#include "ucx-worker.h"
+#include "wire-format.h"
+
+namespace charm4ts::ucx {
+namespace {
+
+void ReceiveDoneTrampoline(void* /*request*/, ucs_status_t status, size_t /*length*/, void* userData) {
+  auto* record = static_cast<ReceiveRecord*>(userData);
+  record->owner->OnReceiveDone(record, status);
+}
+
+// Checks a control header against the part's data length; returns an empty string when it is valid.
+std::string CheckControl(const uint32_t* words, size_t headerLength, size_t dataLength, uint32_t jobTag,
+                         size_t maxChunksPerPart) {
+  if (headerLength < wire::kFixedWords * sizeof(uint32_t) || headerLength % sizeof(uint32_t) != 0) {
+    return "UCX message with a malformed control header (" + std::to_string(headerLength) + " bytes)";
+  }
+  if (words[wire::kWordTag] != jobTag) {
+    return "UCX message from a foreign job (tag mismatch) claiming to come from PE " +
+           std::to_string(words[wire::kWordSource]);
+  }
+  const uint32_t kind = words[wire::kWordKind] & 0xFF;
+  if (kind != wire::kKindFrame && kind != wire::kKindGoodbye) return "UCX message of unknown kind " + std::to_string(kind);
+  const uint32_t part = words[wire::kWordParts] & 0xFFFF;
+  const uint32_t parts = words[wire::kWordParts] >> 16;
+  const size_t chunks = words[wire::kWordChunks] >> 16;
+  const size_t firstChunk = words[wire::kWordChunks] & 0xFFFF;
+  if (parts == 0 || part >= parts || chunks > maxChunksPerPart || firstChunk + chunks > wire::kMaxChunks ||
+      headerLength != (wire::kFixedWords + chunks) * sizeof(uint32_t)) {
+    return "UCX message with an inconsistent control header from PE " + std::to_string(words[wire::kWordSource]);
+  }
+  size_t expected = 0;
+  for (size_t j = 0; j < chunks; ++j) {
+    if (j != 0) expected = wire::AlignUp(expected);
+    expected += words[wire::kFixedWords + j];
+  }
+  if (expected != dataLength) {
+    return "UCX message whose length (" + std::to_string(dataLength) + ") does not match its chunk table (" +
+           std::to_string(expected) + ") from PE " + std::to_string(words[wire::kWordSource]);
+  }
+  return {};
+}
+
+}  // namespace
+
+ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength, void* data, size_t length,
+                                        const ucp_am_recv_param_t* param) {
+  if (destroyed_) return UCS_OK;
+  // The header may be unaligned inside UCX's receive buffer: read it through a copy.
+  uint32_t fixed[wire::kFixedWords] = {};
+  if (headerLength >= sizeof(fixed)) std::memcpy(fixed, header, sizeof(fixed));
+  const size_t prefix = wire::AlignUp(headerLength);
+
+  PoolBlock* block = nullptr;
+  try {
+    block = pool_->Acquire(prefix + length);
+  } catch (const std::bad_alloc&) {
+    WorkerEvent event{WorkerEvent::Kind::kProtocolError};
+    event.message = "out of memory for a UCX message of " + std::to_string(length) + " bytes";
+    events_.push_back(std::move(event));
+    return UCS_OK;
+  }
+  if (headerLength != 0) std::memcpy(block->data, header, headerLength);
+  const auto* words = reinterpret_cast<const uint32_t*>(block->data);
+  std::string problem = headerLength >= sizeof(fixed)
+                            ? CheckControl(words, headerLength, length, jobTag_, maxChunksPerPart_)
+                            : "UCX message with a malformed control header (" + std::to_string(headerLength) + " bytes)";
+  if (!problem.empty()) {
+    BufferPool::Return(block);
+    WorkerEvent event{WorkerEvent::Kind::kProtocolError};
+    event.message = std::move(problem);
+    events_.push_back(std::move(event));
+    return UCS_OK;  // for a rendezvous message this tells the sender it is done
+  }
+
+  if ((param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) == 0) {
+    if (length != 0) std::memcpy(block->data + prefix, data, length);
+    WorkerEvent event{WorkerEvent::Kind::kPart};
+    event.block = block;
+    event.prefix = prefix;
+    event.length = length;
+    events_.push_back(std::move(event));
+    return UCS_OK;
+  }
+
+  auto* record = new ReceiveRecord();
+  record->owner = this;
+  record->block = block;
+  record->prefix = prefix;
+  record->length = length;
+  receivesInFlight_.PushBack(record);
+  ucp_request_param_t receive{};
+  receive.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_MEMORY_TYPE;
+  receive.cb.recv_am = ReceiveDoneTrampoline;
+  receive.user_data = record;
+  receive.memory_type = UCS_MEMORY_TYPE_HOST;
+  ucs_status_ptr_t request = ucp_am_recv_data_nbx(worker_.get(), data, block->data + prefix, length, &receive);
+  if (UCS_PTR_IS_PTR(request)) {
+    ucp_request_free(request);
+  } else {
+    OnReceiveDone(record, UCS_PTR_STATUS(request));
+  }
+  return UCS_INPROGRESS;
+}
+
+void UcxWorker::OnReceiveDone(ReceiveRecord* record, ucs_status_t status) {
+  receivesInFlight_.Remove(record);
+  if (status == UCS_OK && !destroyed_) {
+    WorkerEvent event{WorkerEvent::Kind::kPart};
+    event.block = record->block;
+    event.prefix = record->prefix;
+    event.length = record->length;
+    events_.push_back(std::move(event));
+  } else {
+    uint32_t source = 0;
+    std::memcpy(&source, record->block->data + wire::kWordSource * sizeof(uint32_t), sizeof(source));
+    BufferPool::Return(record->block);
+    if (!destroyed_ && status != UCS_ERR_CANCELED) {
+      // A part that cannot be received breaks the stream from that PE: report the PE as lost.
+      const std::string message =
+          StatusMessage(("UCX rendezvous receive from PE " + std::to_string(source) + " failed").c_str(), status);
+      Endpoint* endpoint = source < endpoints_.size() ? endpoints_[source].get() : nullptr;
+      if (endpoint != nullptr) {
+        ReportPeerError(endpoint, message);
+      } else {
+        WorkerEvent event{WorkerEvent::Kind::kProtocolError};
+        event.message = message;
+        events_.push_back(std::move(event));
+      }
+    }
+  }
+  delete record;
+}
+
+}  // namespace charm4ts::ucx

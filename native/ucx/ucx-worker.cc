@@ -1,0 +1,466 @@
+// UcxWorker lifecycle: creation, addresses and endpoints, progress and
+// delivery to JavaScript, the event fd, closing. The send path is in
+// ucx-send.cc, the receive path in ucx-receive.cc.
+#include "ucx-worker.h"
+
+#include <cstring>
+
+#include "js-array-buffer.h"
+#include "wire-format.h"
+
+namespace charm4ts::ucx {
+namespace {
+
+// ucp_worker_progress is called at most this many times per progress() call,
+// and stops early once this many events wait for JavaScript.
+constexpr int kProgressRounds = 64;
+constexpr size_t kDeliverBatch = 256;
+
+ucs_status_t ActiveMessageTrampoline(void* arg, const void* header, size_t headerLength, void* data,
+                                     size_t length, const ucp_am_recv_param_t* param) {
+  return static_cast<UcxWorker*>(arg)->OnActiveMessage(header, headerLength, data, length, param);
+}
+
+void EndpointErrorTrampoline(void* arg, ucp_ep_h /*ep*/, ucs_status_t status) {
+  auto* endpoint = static_cast<Endpoint*>(arg);
+  endpoint->owner->OnEndpointError(endpoint, status);
+}
+
+void CloseDoneTrampoline(void* request, ucs_status_t /*status*/, void* userData) {
+  (void)request;
+  static_cast<UcxWorker*>(userData)->OnCloseDone();
+}
+
+void PollTrampoline(uv_poll_t* handle, int /*status*/, int /*events*/) {
+  if (handle->data != nullptr) static_cast<UcxWorker*>(handle->data)->OnWakeup();
+}
+
+uint32_t GetUint32(const Napi::Object& options, const char* name, uint32_t fallback) {
+  Napi::Value value = options.Get(name);
+  if (value.IsUndefined()) return fallback;
+  if (!value.IsNumber()) throw Napi::TypeError::New(options.Env(), std::string("option ") + name + " must be a number");
+  return value.As<Napi::Number>().Uint32Value();
+}
+
+double GetDouble(const Napi::Object& options, const char* name, double fallback) {
+  Napi::Value value = options.Get(name);
+  if (value.IsUndefined()) return fallback;
+  if (!value.IsNumber()) throw Napi::TypeError::New(options.Env(), std::string("option ") + name + " must be a number");
+  return value.As<Napi::Number>().DoubleValue();
+}
+
+bool GetBool(const Napi::Object& options, const char* name, bool fallback) {
+  Napi::Value value = options.Get(name);
+  if (value.IsUndefined()) return fallback;
+  return value.ToBoolean().Value();
+}
+
+Napi::Function GetFunction(const Napi::Object& options, const char* name) {
+  Napi::Value value = options.Get(name);
+  if (!value.IsFunction()) throw Napi::TypeError::New(options.Env(), std::string("option ") + name + " must be a function");
+  return value.As<Napi::Function>();
+}
+
+}  // namespace
+
+Napi::Function UcxWorker::Define(Napi::Env env) {
+  return DefineClass(env, "UcxWorker",
+                     {
+                         InstanceMethod<&UcxWorker::Address>("address"),
+                         InstanceMethod<&UcxWorker::Info>("info"),
+                         InstanceMethod<&UcxWorker::Connect>("connect"),
+                         InstanceMethod<&UcxWorker::Disconnect>("disconnect"),
+                         InstanceMethod<&UcxWorker::Send>("send"),
+                         InstanceMethod<&UcxWorker::Progress>("progress"),
+                         InstanceMethod<&UcxWorker::Arm>("arm"),
+                         InstanceMethod<&UcxWorker::Disarm>("disarm"),
+                         InstanceMethod<&UcxWorker::CloseEndpoints>("closeEndpoints"),
+                         InstanceMethod<&UcxWorker::PendingCloses>("pendingCloses"),
+                         InstanceMethod<&UcxWorker::Destroy>("destroy"),
+                         InstanceMethod<&UcxWorker::PoolStatistics>("poolStats"),
+                         InstanceMethod<&UcxWorker::Release>("release"),
+                     });
+}
+
+UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorker>(info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsObject()) throw Napi::TypeError::New(env, "UcxWorker(options): options object expected");
+  Napi::Object options = info[0].As<Napi::Object>();
+  pe_ = GetUint32(options, "pe", 0);
+  jobTag_ = GetUint32(options, "tag", 0);
+  splitThreshold_ = static_cast<size_t>(GetDouble(options, "splitThreshold", 16 * 1024));
+  const bool wakeup = GetBool(options, "wakeup", true);
+  const auto maxRetained = static_cast<size_t>(GetDouble(options, "maxRetainedBytes", 256.0 * 1024 * 1024));
+  onPart_ = Napi::Persistent(GetFunction(options, "onPart"));
+  onPeerError_ = Napi::Persistent(GetFunction(options, "onPeerError"));
+  onProtocolError_ = Napi::Persistent(GetFunction(options, "onProtocolError"));
+  Napi::Value scratch = options.Get("scratch");
+  if (!scratch.IsTypedArray() || scratch.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
+    throw Napi::TypeError::New(env, "option scratch must be a Uint32Array");
+  }
+  auto scratchArray = scratch.As<Napi::Uint32Array>();
+  scratch_ = scratchArray.Data();
+  scratchWords_ = scratchArray.ElementLength();
+  scratchRef_ = Napi::Persistent(scratchArray.As<Napi::Object>());
+
+  ucp_config_t* rawConfig = nullptr;
+  ucs_status_t status = ucp_config_read(nullptr, nullptr, &rawConfig);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_config_read failed", status));
+  UcpConfig config(rawConfig);
+
+  ucp_params_t params{};
+  params.field_mask = UCP_PARAM_FIELD_FEATURES | UCP_PARAM_FIELD_MT_WORKERS_SHARED | UCP_PARAM_FIELD_NAME;
+  params.features = UCP_FEATURE_AM | (wakeup ? UCP_FEATURE_WAKEUP : 0);
+  params.mt_workers_shared = 0;
+  params.name = "charm4ts";
+  ucp_context_h rawContext = nullptr;
+  status = ucp_init(&params, config.get(), &rawContext);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_init failed", status));
+  context_.reset(rawContext);
+
+  ucp_worker_params_t workerParams{};
+  workerParams.field_mask = UCP_WORKER_PARAM_FIELD_THREAD_MODE;
+  workerParams.thread_mode = UCS_THREAD_MODE_SINGLE;
+  ucp_worker_h rawWorker = nullptr;
+  status = ucp_worker_create(context_.get(), &workerParams, &rawWorker);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_create failed", status));
+  worker_.reset(rawWorker);
+
+  ucp_worker_attr_t attr{};
+  attr.field_mask = UCP_WORKER_ATTR_FIELD_MAX_AM_HEADER;
+  status = ucp_worker_query(worker_.get(), &attr);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_query failed", status));
+  const size_t headerWords = attr.max_am_header / sizeof(uint32_t);
+  maxChunksPerPart_ = headerWords > wire::kFixedWords ? headerWords - wire::kFixedWords : 0;
+  if (maxChunksPerPart_ > wire::kMaxChunks) maxChunksPerPart_ = wire::kMaxChunks;
+  if (scratchWords_ < wire::kFixedWords + 1) throw Napi::RangeError::New(env, "option scratch is too small");
+  if (maxChunksPerPart_ > scratchWords_ - wire::kFixedWords) maxChunksPerPart_ = scratchWords_ - wire::kFixedWords;
+  if (maxChunksPerPart_ == 0) throw Napi::Error::New(env, "UCX allows no room for an active-message header");
+
+  ucp_am_handler_param_t handler{};
+  handler.field_mask = UCP_AM_HANDLER_PARAM_FIELD_ID | UCP_AM_HANDLER_PARAM_FIELD_FLAGS |
+                       UCP_AM_HANDLER_PARAM_FIELD_CB | UCP_AM_HANDLER_PARAM_FIELD_ARG;
+  handler.id = wire::kAmId;
+  handler.flags = UCP_AM_FLAG_WHOLE_MSG;
+  handler.cb = ActiveMessageTrampoline;
+  handler.arg = this;
+  status = ucp_worker_set_am_recv_handler(worker_.get(), &handler);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_set_am_recv_handler failed", status));
+
+  if (wakeup) {
+    status = ucp_worker_get_efd(worker_.get(), &eventFd_);
+    if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_get_efd failed", status));
+    uv_loop_t* loop = nullptr;
+    if (napi_get_uv_event_loop(env, &loop) != napi_ok) throw Napi::Error::New(env, "no libuv event loop");
+    auto poll = std::make_unique<uv_poll_t>();
+    const int rc = uv_poll_init(loop, poll.get(), eventFd_);
+    if (rc != 0) throw Napi::Error::New(env, std::string("uv_poll_init on the UCX event fd failed: ") + uv_strerror(rc));
+    poll_ = poll.release();
+    poll_->data = this;
+    wakeContext_ = std::make_unique<Napi::AsyncContext>(env, "charm4ts.UcxWake");
+  }
+
+  pool_ = BufferPool::Create(maxRetained);
+}
+
+UcxWorker::~UcxWorker() { Teardown(Env()); }
+
+void UcxWorker::EnsureOpen(Napi::Env env) const {
+  if (destroyed_) throw Napi::Error::New(env, "the UCX worker is destroyed");
+}
+
+Endpoint* UcxWorker::EndpointFor(Napi::Env env, const Napi::Value& pe) {
+  if (!pe.IsNumber()) throw Napi::TypeError::New(env, "PE must be a number");
+  const uint32_t index = pe.As<Napi::Number>().Uint32Value();
+  if (index >= endpoints_.size() || !endpoints_[index]) {
+    throw Napi::RangeError::New(env, "no UCX endpoint to PE " + std::to_string(index) + " (connect first)");
+  }
+  return endpoints_[index].get();
+}
+
+Napi::Value UcxWorker::Address(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  ucp_worker_attr_t attr{};
+  attr.field_mask = UCP_WORKER_ATTR_FIELD_ADDRESS;
+  const ucs_status_t status = ucp_worker_query(worker_.get(), &attr);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_query(address) failed", status));
+  UcpAddress address(attr.address, AddressDeleter{worker_.get()});
+  return Napi::Buffer<uint8_t>::Copy(env, reinterpret_cast<const uint8_t*>(address.get()), attr.address_length);
+}
+
+Napi::Value UcxWorker::Info(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("ucxVersion", ucp_get_version_string());
+  result.Set("maxChunksPerPart", static_cast<double>(maxChunksPerPart_));
+  result.Set("maxChunks", static_cast<double>(wire::kMaxChunks));
+  result.Set("eventFd", eventFd_);
+  return result;
+}
+
+Napi::Value UcxWorker::Connect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsBoolean()) {
+    throw Napi::TypeError::New(env, "connect(pe, address, errorHandling): a PE number, the peer's address bytes and a boolean expected");
+  }
+  const uint32_t pe = info[0].As<Napi::Number>().Uint32Value();
+  auto bytes = info[1].As<Napi::Uint8Array>();
+  const bool errorHandling = info[2].As<Napi::Boolean>().Value();
+  if (pe < endpoints_.size() && endpoints_[pe] && endpoints_[pe]->ep != nullptr) {
+    throw Napi::Error::New(env, "already connected to PE " + std::to_string(pe));
+  }
+  if (pe >= endpoints_.size()) endpoints_.resize(pe + 1);
+  auto endpoint = std::make_unique<Endpoint>();
+  endpoint->owner = this;
+  endpoint->pe = pe;
+
+  ucp_ep_params_t params{};
+  params.field_mask = UCP_EP_PARAM_FIELD_REMOTE_ADDRESS | UCP_EP_PARAM_FIELD_ERR_HANDLING_MODE;
+  params.address = reinterpret_cast<const ucp_address_t*>(bytes.Data());
+  params.err_mode = errorHandling ? UCP_ERR_HANDLING_MODE_PEER : UCP_ERR_HANDLING_MODE_NONE;
+  if (errorHandling) {
+    params.field_mask |= UCP_EP_PARAM_FIELD_ERR_HANDLER;
+    params.err_handler.cb = EndpointErrorTrampoline;
+    params.err_handler.arg = endpoint.get();
+  }
+  const ucs_status_t status = ucp_ep_create(worker_.get(), &params, &endpoint->ep);
+  if (status != UCS_OK) {
+    throw Napi::Error::New(env, StatusMessage(("ucp_ep_create to PE " + std::to_string(pe) + " failed").c_str(), status));
+  }
+  endpoints_[pe] = std::move(endpoint);
+  return env.Undefined();
+}
+
+Napi::Value UcxWorker::Disconnect(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  Endpoint* endpoint = EndpointFor(env, info[0]);
+  endpoint->failed = true;
+  ForceCloseEndpoint(endpoint);
+  return env.Undefined();
+}
+
+Napi::Value UcxWorker::Send(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  Endpoint* endpoint = EndpointFor(env, info[0]);
+  SendFrame(env, endpoint, wire::kKindFrame, info[1], info[2]);
+  return env.Undefined();
+}
+
+Napi::Value UcxWorker::Progress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (destroyed_) return Napi::Number::New(env, 0);
+  uint32_t count = 0;
+  for (int round = 0; round < kProgressRounds; ++round) {
+    const unsigned n = ucp_worker_progress(worker_.get());
+    count += n;
+    if (n == 0 || events_.size() >= kDeliverBatch) break;
+  }
+  ReleaseCompletedSends(env);
+  count += Deliver(env);
+  return Napi::Number::New(env, count);
+}
+
+uint32_t UcxWorker::Deliver(Napi::Env env) {
+  uint32_t delivered = 0;
+  while (!events_.empty() && !destroyed_) {
+    WorkerEvent event = std::move(events_.front());
+    events_.pop_front();
+    Napi::HandleScope scope(env);
+    ++delivered;
+    switch (event.kind) {
+      case WorkerEvent::Kind::kPart: {
+        // The control header sits at the start of the block; copy it where JavaScript reads it.
+        uint32_t chunksWord;
+        std::memcpy(&chunksWord, event.block->data + wire::kWordChunks * sizeof(uint32_t), sizeof(chunksWord));
+        const size_t words = wire::kFixedWords + (chunksWord >> 16);
+        std::memcpy(scratch_, event.block->data, words * sizeof(uint32_t));
+        napi_value buffer = WrapPoolBlock(env, event.block, event.block->data + event.prefix, event.length);
+        onPart_.Call({buffer});
+        break;
+      }
+      case WorkerEvent::Kind::kPeerError: {
+        if (event.pe < endpoints_.size() && endpoints_[event.pe]) ForceCloseEndpoint(endpoints_[event.pe].get());
+        onPeerError_.Call({Napi::Number::New(env, event.pe), Napi::String::New(env, event.message)});
+        break;
+      }
+      case WorkerEvent::Kind::kProtocolError:
+        onProtocolError_.Call({Napi::String::New(env, event.message)});
+        break;
+    }
+  }
+  return delivered;
+}
+
+void UcxWorker::ReportPeerError(Endpoint* endpoint, const std::string& message) {
+  if (endpoint->failed) return;
+  endpoint->failed = true;
+  WorkerEvent event{WorkerEvent::Kind::kPeerError};
+  event.pe = endpoint->pe;
+  event.message = message;
+  events_.push_back(std::move(event));
+}
+
+void UcxWorker::OnEndpointError(Endpoint* endpoint, ucs_status_t status) {
+  if (endpoint->closing) return;
+  ReportPeerError(endpoint, StatusMessage("UCX endpoint error", status));
+}
+
+void UcxWorker::ForceCloseEndpoint(Endpoint* endpoint) {
+  if (endpoint->ep == nullptr) return;
+  ucp_request_param_t param{};
+  param.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
+  param.flags = UCP_EP_CLOSE_FLAG_FORCE;
+  ucs_status_ptr_t request = ucp_ep_close_nbx(endpoint->ep, &param);
+  if (UCS_PTR_IS_PTR(request)) ucp_request_free(request);
+  endpoint->ep = nullptr;
+  endpoint->closing = true;
+}
+
+Napi::Value UcxWorker::Arm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  if (poll_ == nullptr) throw Napi::Error::New(env, "this UCX worker was created without wakeup support");
+  if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(env, "arm(wake): a function expected");
+  if (!events_.empty()) return Napi::Boolean::New(env, false);
+  const ucs_status_t status = ucp_worker_arm(worker_.get());
+  if (status == UCS_ERR_BUSY) return Napi::Boolean::New(env, false);
+  if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_arm failed", status));
+  onWake_ = Napi::Persistent(info[0].As<Napi::Function>());
+  if (!armed_) {
+    const int rc = uv_poll_start(poll_, UV_READABLE, PollTrampoline);
+    if (rc != 0) throw Napi::Error::New(env, std::string("uv_poll_start failed: ") + uv_strerror(rc));
+    armed_ = true;
+  }
+  return Napi::Boolean::New(env, true);
+}
+
+Napi::Value UcxWorker::Disarm(const Napi::CallbackInfo& info) {
+  StopWakeup();
+  onWake_.Reset();
+  return info.Env().Undefined();
+}
+
+void UcxWorker::StopWakeup() {
+  if (armed_ && poll_ != nullptr) uv_poll_stop(poll_);
+  armed_ = false;
+}
+
+void UcxWorker::OnWakeup() {
+  StopWakeup();
+  if (onWake_.IsEmpty()) return;
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  Napi::Function wake = onWake_.Value();
+  onWake_.Reset();
+  try {
+    wake.MakeCallback(env.Undefined(), {}, *wakeContext_);
+  } catch (const Napi::Error& error) {
+    napi_fatal_exception(env, error.Value());
+  }
+}
+
+Napi::Value UcxWorker::CloseEndpoints(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  const bool force = info.Length() > 0 && info[0].ToBoolean().Value();
+  for (auto& endpoint : endpoints_) {
+    if (!endpoint || endpoint->ep == nullptr) continue;
+    const bool graceful = !force && !endpoint->failed;
+    if (graceful) SendFrame(env, endpoint.get(), wire::kKindGoodbye, env.Undefined(), env.Undefined());
+    endpoint->closing = true;
+    ucp_request_param_t param{};
+    param.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS | UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
+    param.flags = graceful ? 0 : UCP_EP_CLOSE_FLAG_FORCE;
+    param.cb.send = CloseDoneTrampoline;
+    param.user_data = this;
+    ucs_status_ptr_t request = ucp_ep_close_nbx(endpoint->ep, &param);
+    endpoint->ep = nullptr;
+    if (UCS_PTR_IS_PTR(request)) {
+      ++pendingCloses_;
+      ucp_request_free(request);
+    }
+  }
+  return Napi::Number::New(env, pendingCloses_);
+}
+
+void UcxWorker::OnCloseDone() {
+  if (pendingCloses_ > 0) --pendingCloses_;
+}
+
+Napi::Value UcxWorker::PendingCloses(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), pendingCloses_);
+}
+
+Napi::Value UcxWorker::Destroy(const Napi::CallbackInfo& info) {
+  Teardown(info.Env());
+  return info.Env().Undefined();
+}
+
+void UcxWorker::Teardown(napi_env env) {
+  if (destroyed_) return;
+  destroyed_ = true;
+  StopWakeup();
+  if (poll_ != nullptr) {
+    poll_->data = nullptr;
+    uv_close(reinterpret_cast<uv_handle_t*>(poll_), [](uv_handle_t* handle) { delete reinterpret_cast<uv_poll_t*>(handle); });
+    poll_ = nullptr;
+  }
+  for (auto& endpoint : endpoints_) {
+    if (endpoint) ForceCloseEndpoint(endpoint.get());
+  }
+  // After the worker is gone UCX holds no pointer into the records below.
+  worker_.reset();
+  context_.reset();
+  while (SendRecord* record = sendsInFlight_.PopFront()) sendsCompleted_.push_back(record);
+  ReleaseCompletedSends(env);
+  for (SendRecord* record : sendRecordsFree_) delete record;
+  sendRecordsFree_.clear();
+  while (ReceiveRecord* record = receivesInFlight_.PopFront()) {
+    BufferPool::Return(record->block);
+    delete record;
+  }
+  for (WorkerEvent& event : events_) {
+    if (event.block != nullptr) BufferPool::Return(event.block);
+  }
+  events_.clear();
+  if (pool_ != nullptr) {
+    pool_->Unref();
+    pool_ = nullptr;
+  }
+  onPart_.Reset();
+  onPeerError_.Reset();
+  onProtocolError_.Reset();
+  onWake_.Reset();
+  scratchRef_.Reset();
+  scratch_ = nullptr;
+  wakeContext_.reset();
+}
+
+Napi::Value UcxWorker::PoolStatistics(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  EnsureOpen(env);
+  const PoolStats stats = pool_->Stats();
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("lent", static_cast<double>(stats.lent));
+  result.Set("returned", static_cast<double>(stats.returned));
+  result.Set("created", static_cast<double>(stats.created));
+  result.Set("bytesRetained", static_cast<double>(stats.bytesRetained));
+  result.Set("bytesOutstanding", static_cast<double>(stats.bytesOutstanding));
+  return result;
+}
+
+Napi::Value UcxWorker::Release(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArrayBuffer()) throw Napi::TypeError::New(env, "release(buffer): an ArrayBuffer expected");
+  auto buffer = info[0].As<Napi::ArrayBuffer>();
+  bool detached = false;
+  napi_is_detached_arraybuffer(env, buffer, &detached);
+  if (!detached) buffer.Detach();
+  return env.Undefined();
+}
+
+}  // namespace charm4ts::ucx

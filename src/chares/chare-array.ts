@@ -1,0 +1,26 @@
+/**
+ * An element of a chare array: dense (1 to 6 dimensions) or sparse, over-decomposed and
+ * placed by a map.
+ */
+import { ELEMENT } from '../runtime/element.js';
+import type { ArrayProxy } from '../runtime/proxy-types.js';
+import { CHARE_BASE } from '../runtime/registry.js';
+import { ChareBase } from './chare-base.js';
+
+/** Subclass this for array elements; create the array with `charm.createArray(Cls, dims)`. */
+export abstract class ChareArray extends ChareBase {
+  /** Collection kind, read by registration. */
+  static readonly chareKind = 'array' as const;
+
+  /** Proxy to the whole array (calls broadcast; `.at(...index)` names one element). */
+  get thisProxy(): ArrayProxy<this> {
+    const record = this[ELEMENT];
+    return record.services.collectionProxy(record) as ArrayProxy<this>;
+  }
+
+  /** This element's index, one number per dimension. */
+  get thisIndex(): readonly number[] {
+    return this[ELEMENT].index;
+  }
+}
+Object.defineProperty(ChareArray.prototype, CHARE_BASE, { value: true });

@@ -1,0 +1,20 @@
+/**
+ * A singleton chare: one object on one PE (chosen at creation).
+ */
+import { ELEMENT } from '../runtime/element.js';
+import type { ChareProxy } from '../runtime/proxy-types.js';
+import { CHARE_BASE } from '../runtime/registry.js';
+import { ChareBase } from './chare-base.js';
+
+/** Subclass this for a singleton chare; create it with `charm.createChare(Cls, { onPe })`. */
+export abstract class Chare extends ChareBase {
+  /** Collection kind, read by registration. */
+  static readonly chareKind = 'chare' as const;
+
+  /** Proxy to this chare. */
+  get thisProxy(): ChareProxy<this> {
+    const record = this[ELEMENT];
+    return record.services.collectionProxy(record) as ChareProxy<this>;
+  }
+}
+Object.defineProperty(Chare.prototype, CHARE_BASE, { value: true });

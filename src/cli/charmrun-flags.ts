@@ -1,0 +1,155 @@
+/**
+ * charmrun's command line: `charmrun [+pN] [++flags] [+runtime flags] app.js [app args]`.
+ * Launcher flags ("++") come before the program; "+pN" and the runtime flags ("+") may come
+ * anywhere (as with Charm++); everything else after the program is the program's.
+ */
+import { BadFlagError } from '../errors.js';
+import { extractRuntimeFlags, RUNTIME_FLAGS, type RuntimeOptions } from '../runtime/options.js';
+import { TRANSPORT_NAMES } from '../transport/transport-factory.js';
+
+/** Everything charmrun needs to launch a job. */
+export interface LaunchPlan {
+  /** Number of PEs. */
+  readonly numPes: number;
+  /** PEs per process. */
+  readonly ppn: number;
+  readonly transport: string;
+  /** Hide charmrun's own messages (errors are still printed). */
+  readonly quiet: boolean;
+  /** Print start-up details. */
+  readonly verbose: boolean;
+  /** Prefix every output line with its PE. */
+  readonly prefix: boolean;
+  /** Seconds to wait for every PE to start and connect. */
+  readonly timeoutSec: number;
+  /** The program to run. */
+  readonly script: string;
+  /** The program's own arguments. */
+  readonly appArgs: readonly string[];
+  /** Runtime flags, shared by every PE. */
+  readonly runtime: RuntimeOptions;
+  /** True when ++help was given (nothing is launched). */
+  readonly help: boolean;
+}
+
+/** A launcher flag: how it is written and what it sets. */
+export interface LauncherFlag {
+  readonly name: string;
+  readonly value: string | null;
+  readonly help: string;
+}
+
+/** Every "++" flag. */
+export const LAUNCHER_FLAGS: readonly LauncherFlag[] = [
+  { name: '+p', value: 'N', help: 'number of PEs (also written +pN; default 1)' },
+  { name: '++ppn', value: 'K', help: 'PEs per process (worker threads sharing one process); N must be a multiple of K' },
+  { name: '++transport', value: 'NAME', help: `transport between PEs: ${TRANSPORT_NAMES.join(', ')} (default auto)` },
+  { name: '++local', value: null, help: 'run every PE on this host (the default)' },
+  { name: '++timeout', value: 'SECONDS', help: 'how long PEs may take to start and connect (default 60)' },
+  { name: '++prefix', value: null, help: 'prefix each output line with the PE that printed it' },
+  { name: '++quiet', value: null, help: "print none of charmrun's own messages except errors" },
+  { name: '++verbose', value: null, help: 'print start-up details (PEs, transport choice)' },
+  { name: '++help', value: null, help: 'print this help and exit' },
+];
+
+const PE_FLAG = /^\+p(\d*)$/;
+
+function positiveInteger(flag: string, value: string | undefined): number {
+  if (value === undefined || !/^\d+$/.test(value) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new BadFlagError(`${flag} needs a positive integer, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+  }
+  return Number(value);
+}
+
+/** Parses charmrun's arguments. Throws BadFlagError naming the offending flag. */
+export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
+  let numPes: number | undefined;
+  let ppn = 1;
+  let transport = 'auto';
+  let quiet = false;
+  let verbose = false;
+  let prefix = false;
+  let help = false;
+  let timeoutSec = 60;
+  let script: string | undefined;
+  const rest: string[] = [];
+  const setPes = (value: number): void => {
+    if (numPes !== undefined && numPes !== value) throw new BadFlagError(`+p given twice (${numPes} and ${value})`);
+    numPes = value;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const pe = PE_FLAG.exec(arg);
+    if (pe !== null) {
+      setPes(positiveInteger('+p', pe[1] !== '' ? pe[1] : argv[++i]));
+      continue;
+    }
+    if (script !== undefined) {
+      rest.push(arg);
+      continue;
+    }
+    if (!arg.startsWith('+')) {
+      script = arg;
+      continue;
+    }
+    if (!arg.startsWith('++')) {
+      // A runtime flag before the program: keep it (and its value) for the runtime parser.
+      rest.push(arg);
+      const flag = RUNTIME_FLAGS.find((f) => f.name === arg);
+      if (flag?.value != null && i + 1 < argv.length) rest.push(argv[++i]!);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    const takeValue = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
+    switch (name) {
+      case '++ppn':
+        ppn = positiveInteger('++ppn', takeValue());
+        break;
+      case '++transport': {
+        const value = takeValue();
+        if (value === undefined || !(TRANSPORT_NAMES as readonly string[]).includes(value)) {
+          throw new BadFlagError(`++transport needs one of ${TRANSPORT_NAMES.join(', ')}, got ${value === undefined ? 'nothing' : `"${value}"`}`);
+        }
+        transport = value;
+        break;
+      }
+      case '++timeout':
+        timeoutSec = positiveInteger('++timeout', takeValue());
+        break;
+      case '++local':
+        break;
+      case '++prefix':
+        prefix = true;
+        break;
+      case '++quiet':
+        quiet = true;
+        break;
+      case '++verbose':
+        verbose = true;
+        break;
+      case '++help':
+        help = true;
+        break;
+      default:
+        throw new BadFlagError(`unknown charmrun flag ${name} (see charmrun ++help)`);
+    }
+  }
+  const { options, rest: afterRuntime } = extractRuntimeFlags(rest);
+  const pes = numPes ?? 1;
+  if (!help && script === undefined) throw new BadFlagError('no program given: charmrun +pN [flags] app.js [args]');
+  if (pes % ppn !== 0) throw new BadFlagError(`+p${pes} is not a multiple of ++ppn ${ppn}`);
+  return {
+    numPes: pes,
+    ppn,
+    transport,
+    quiet,
+    verbose: verbose || options.verbose,
+    prefix,
+    timeoutSec,
+    script: script ?? '',
+    appArgs: afterRuntime,
+    runtime: { ...options, verbose: verbose || options.verbose },
+    help,
+  };
+}

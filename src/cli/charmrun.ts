@@ -1,0 +1,45 @@
+#!/usr/bin/env node
+/**
+ * charmrun: launches a charm4ts program on N PEs. See `charmrun ++help`.
+ */
+import { CharmError } from '../errors.js';
+import { parseCharmrunArgs } from './charmrun-flags.js';
+import { Job } from './launcher.js';
+import { usageText } from './usage.js';
+
+/** Runs charmrun with `argv`; resolves to the exit code. */
+export async function charmrun(argv: readonly string[]): Promise<number> {
+  let plan;
+  try {
+    plan = parseCharmrunArgs(argv);
+  } catch (error) {
+    if (error instanceof CharmError) {
+      process.stderr.write(`charmrun: ${error.message} [${error.code}]\n\n${usageText()}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (plan.help) {
+    process.stdout.write(usageText());
+    return 0;
+  }
+  try {
+    return await new Job(plan, process.stdout, process.stderr).run();
+  } catch (error) {
+    if (error instanceof CharmError) {
+      process.stderr.write(`charmrun: ${error.message} [${error.code}]\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+charmrun(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`charmrun: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

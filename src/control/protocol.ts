@@ -1,0 +1,130 @@
+/**
+ * The control protocol between PEs and the job's controller (charmrun, or rank 0 under a
+ * scheduler): rendezvous, start, exit and abort. JSON text messages over an authenticated
+ * WebSocket; low volume, never on a hot path.
+ */
+
+/** PE -> controller: this PE is up; here is its transport address. */
+export interface HelloMessage {
+  readonly t: 'hello';
+  readonly pe: number;
+  readonly pid: number;
+  readonly host: string;
+  /** Transport address peers connect to. */
+  readonly address: string;
+  /** Fingerprint of the PE's registry (classes, entry methods, maps, reducers). */
+  readonly fingerprint: string;
+}
+
+/** Controller -> PE: every PE's address and host, once all said hello. */
+export interface PeersMessage {
+  readonly t: 'peers';
+  readonly addresses: readonly string[];
+  readonly hosts: readonly string[];
+}
+
+/** PE -> controller: connected to its peers, ready to run. */
+export interface ReadyMessage {
+  readonly t: 'ready';
+  readonly pe: number;
+}
+
+/** Controller -> PE: every PE is ready; PE 0 starts main. */
+export interface GoMessage {
+  readonly t: 'go';
+}
+
+/** PE -> controller: `charm.exit(code)` was called. */
+export interface ExitMessage {
+  readonly t: 'exit';
+  readonly pe: number;
+  readonly code: number;
+}
+
+/** PE -> controller: the job cannot go on (charm.abort, an uncaught error, a broken invariant). */
+export interface AbortMessage {
+  readonly t: 'abort';
+  readonly pe: number;
+  readonly message: string;
+}
+
+/** PE -> controller: the connection to another PE was lost. */
+export interface PeerLostMessage {
+  readonly t: 'peerLost';
+  readonly pe: number;
+  readonly peer: number;
+  readonly reason: string;
+}
+
+/** Controller -> PE: stop now and exit with `code`. */
+export interface ShutdownMessage {
+  readonly t: 'shutdown';
+  readonly code: number;
+}
+
+/** Messages a PE sends. */
+export type PeToController = HelloMessage | ReadyMessage | ExitMessage | AbortMessage | PeerLostMessage;
+/** Messages the controller sends. */
+export type ControllerToPe = PeersMessage | GoMessage | ShutdownMessage;
+
+/** Environment variables through which a launcher hands a PE its place in the job. */
+export const ENV = {
+  PE: 'CHARM4TS_PE',
+  NUM_PES: 'CHARM4TS_NUM_PES',
+  CONTROL: 'CHARM4TS_CONTROL',
+  SECRET: 'CHARM4TS_SECRET',
+  TRANSPORT: 'CHARM4TS_TRANSPORT',
+  OPTIONS: 'CHARM4TS_OPTIONS',
+  LISTEN_HOST: 'CHARM4TS_LISTEN_HOST',
+} as const;
+
+/** Parses and checks a message a PE sent; returns undefined when it is not one. */
+export function parsePeMessage(text: string): PeToController | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  const int = (v: unknown): boolean => Number.isInteger(v);
+  switch (m.t) {
+    case 'hello':
+      return int(m.pe) && int(m.pid) && typeof m.host === 'string' && typeof m.address === 'string' && typeof m.fingerprint === 'string'
+        ? (m as unknown as HelloMessage)
+        : undefined;
+    case 'ready':
+      return int(m.pe) ? (m as unknown as ReadyMessage) : undefined;
+    case 'exit':
+      return int(m.pe) && int(m.code) ? (m as unknown as ExitMessage) : undefined;
+    case 'abort':
+      return int(m.pe) && typeof m.message === 'string' ? (m as unknown as AbortMessage) : undefined;
+    case 'peerLost':
+      return int(m.pe) && int(m.peer) && typeof m.reason === 'string' ? (m as unknown as PeerLostMessage) : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** Parses a message from the controller; returns undefined when it is not one. */
+export function parseControllerMessage(text: string): ControllerToPe | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  switch (m.t) {
+    case 'peers':
+      return Array.isArray(m.addresses) && Array.isArray(m.hosts) ? (m as unknown as PeersMessage) : undefined;
+    case 'go':
+      return m as unknown as GoMessage;
+    case 'shutdown':
+      return Number.isInteger(m.code) ? (m as unknown as ShutdownMessage) : undefined;
+    default:
+      return undefined;
+  }
+}

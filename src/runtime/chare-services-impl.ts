@@ -1,0 +1,102 @@
+/**
+ * The runtime side of what chare base classes offer: proxies to themselves, contribute and
+ * allreduce.
+ */
+import type { ChareServices, ReducerLike } from '../chares/chare-services.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { CollectionManager } from './collection-manager.js';
+import type { ElementRecord } from './element.js';
+import { Future, type FutureTable } from './future.js';
+import type { CallbackTarget, SectionAddress } from './message.js';
+import type { PeContext } from './pe-context.js';
+import { CALLER_TARGET, ProxyBase, type ProxyHost } from './proxy.js';
+import type { ReductionManager } from './reduction-manager.js';
+import { assertSerializable } from './serializable-check.js';
+
+/** The parts chare services work with. */
+export interface ChareServiceParts {
+  readonly ctx: PeContext;
+  readonly collections: () => CollectionManager;
+  readonly reductions: ReductionManager;
+  readonly futures: FutureTable;
+  readonly host: () => ProxyHost;
+}
+
+/** ChareServices of one PE. */
+export class RuntimeChareServices implements ChareServices {
+  readonly #parts: ChareServiceParts;
+  readonly #collectionProxies = new WeakMap<ElementRecord, unknown>();
+
+  constructor(parts: ChareServiceParts) {
+    this.#parts = parts;
+  }
+
+  myPe(): number {
+    return this.#parts.ctx.myPe;
+  }
+
+  collectionProxy(record: ElementRecord): unknown {
+    let proxy = this.#collectionProxies.get(record);
+    if (proxy === undefined) {
+      const coll = this.#collection(record);
+      proxy = coll.proxy(this.#parts.host(), coll.spec.kind === 'chare' ? [] : null);
+      this.#collectionProxies.set(record, proxy);
+    }
+    return proxy;
+  }
+
+  elementProxy(record: ElementRecord): unknown {
+    return this.#collection(record).proxy(this.#parts.host(), record.index);
+  }
+
+  contribute(record: ElementRecord, value: unknown, reducer: ReducerLike, target: unknown, section: unknown): void {
+    this.#contribute(record, value, reducer, toCallbackTarget(target), section, 'contribute');
+  }
+
+  allreduce(record: ElementRecord, value: unknown, reducer: ReducerLike, section: unknown): Future<unknown> {
+    const { scopeId, tag } = this.#contribute(record, value, reducer, { t: 'allreduce' }, section, 'allreduce');
+    const key = `${scopeId}|${tag}`;
+    const future = this.#parts.futures.create<unknown>();
+    if (record.allreduceResults.has(key)) {
+      const result = record.allreduceResults.get(key);
+      record.allreduceResults.delete(key);
+      this.#parts.futures.settle(future.id, true, result);
+    } else {
+      record.allreduceWaiters.set(key, { resolve: (v) => this.#parts.futures.settle(future.id, true, v), reject: () => undefined });
+    }
+    return future;
+  }
+
+  #contribute(record: ElementRecord, value: unknown, reducer: ReducerLike, target: CallbackTarget, section: unknown, what: string): { scopeId: number; tag: string } {
+    const reducerName = typeof reducer === 'string' ? reducer : reducer?.name;
+    if (typeof reducerName !== 'string') throw new InvalidArgumentError(`${what}: the reducer must be a reducer (e.g. Reducer.sum) or its name`);
+    assertSerializable(value, `the value ${record.label} contributes`);
+    const coll = this.#collection(record);
+    const scopeId = sectionOf(section, coll.id)?.id ?? coll.id;
+    const redNo = record.redNo.get(scopeId) ?? 0;
+    record.redNo.set(scopeId, redNo + 1);
+    const tag = `r${redNo}`;
+    this.#parts.reductions.contribute(scopeId, tag, reducerName, value, record.index, target, coll.homeOf(record.index));
+    return { scopeId, tag };
+  }
+
+  #collection(record: ElementRecord) {
+    return this.#parts.collections().get(record.collection.id)!;
+  }
+}
+
+function sectionOf(section: unknown, collId: number): SectionAddress | null {
+  if (section === undefined || section === null) return null;
+  if (!(section instanceof ProxyBase) || section.target.section === null) {
+    throw new InvalidArgumentError('the section argument must be a section proxy (proxy.section(...))');
+  }
+  if (section.target.coll !== collId) throw new InvalidArgumentError(`${section} is a section of another collection`);
+  return section.target.section;
+}
+
+/** Turns a reduction target (a future or an entry-method caller) into its wire form. */
+export function toCallbackTarget(target: unknown): CallbackTarget {
+  if (target instanceof Future) return { t: 'future', pe: target.pe, id: target.id };
+  if (typeof target === 'function' && CALLER_TARGET in target) return (target as unknown as { [CALLER_TARGET]: CallbackTarget })[CALLER_TARGET];
+  throw new InvalidArgumentError('a reduction target must be a future or an entry method of a proxy (e.g. proxy.at(0).done)');
+}

@@ -1,0 +1,191 @@
+/**
+ * Envelope <-> frame. The envelope is msgpack (msgpackr, positional fields per kind); every
+ * typed array, Buffer, DataView or ArrayBuffer inside it travels as a raw segment beside the
+ * header, never through msgpack, and is decoded as a view on the received bytes (copied only
+ * when the bytes are misaligned for the element type). Proxies, futures and callbacks travel
+ * as references and are rebuilt on the receiving PE by a {@link WireRefResolver}.
+ *
+ * msgpackr keeps its extension table in module state, so the extensions are registered once
+ * per realm and reach the codec doing the current encode/decode through a slot that is set
+ * for the duration of that (synchronous) call only.
+ */
+import { addExtension, Packr } from 'msgpackr';
+import { ProtocolError } from '../errors.js';
+import type { Frame } from '../transport/transport.js';
+import { MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
+import { assertSerializable } from './serializable-check.js';
+import { WireRef, type WireRefData, type WireRefResolver } from './wire-ref.js';
+
+/** msgpack extension type of a raw segment reference. */
+const EXT_SEGMENT = 0x20;
+/** msgpack extension type of a proxy/future/callback reference. */
+const EXT_WIRE_REF = 0x21;
+/** msgpack extension type of a Map (msgpackr would otherwise decode it as a plain object). */
+const EXT_MAP = 0x22;
+
+/** Binary views that travel as segments, by wire code. */
+const SEGMENT_KINDS = [
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+  Float64Array,
+  BigInt64Array,
+  BigUint64Array,
+] as const;
+const CODE_BUFFER = SEGMENT_KINDS.length;
+const CODE_ARRAY_BUFFER = CODE_BUFFER + 1;
+const CODE_DATA_VIEW = CODE_BUFFER + 2;
+
+interface EncodeState {
+  segments: Uint8Array[];
+}
+interface DecodeState {
+  segments: readonly Uint8Array[];
+  resolver: WireRefResolver;
+}
+
+let activeEncode: EncodeState | null = null;
+let activeDecode: DecodeState | null = null;
+let extensionsRegistered = false;
+
+function encodeSegment(bytes: Uint8Array, code: number): [number, number, number] {
+  const state = activeEncode;
+  if (state === null) throw new Error('segment encoded outside Codec.encode');
+  state.segments.push(bytes);
+  return [state.segments.length - 1, code, bytes.byteLength];
+}
+
+function decodeSegment(data: unknown): unknown {
+  const state = activeDecode;
+  if (state === null) throw new ProtocolError('segment reference decoded outside Codec.decode');
+  if (!Array.isArray(data) || data.length !== 3) throw new ProtocolError('malformed segment reference');
+  const [index, code, byteLength] = data as [unknown, unknown, unknown];
+  if (typeof index !== 'number' || typeof code !== 'number' || typeof byteLength !== 'number') {
+    throw new ProtocolError('malformed segment reference');
+  }
+  const bytes = state.segments[index];
+  if (bytes === undefined) throw new ProtocolError(`segment ${index} missing (frame has ${state.segments.length})`);
+  if (bytes.byteLength !== byteLength) {
+    throw new ProtocolError(`segment ${index} has ${bytes.byteLength} bytes, header says ${byteLength}`);
+  }
+  return viewOf(bytes, code);
+}
+
+function viewOf(bytes: Uint8Array, code: number): unknown {
+  if (code === CODE_BUFFER) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (code === CODE_ARRAY_BUFFER) return copyBytes(bytes).buffer;
+  if (code === CODE_DATA_VIEW) return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const Kind = SEGMENT_KINDS[code];
+  if (Kind === undefined) throw new ProtocolError(`unknown segment kind ${code}`);
+  const size = Kind.BYTES_PER_ELEMENT;
+  if (bytes.byteLength % size !== 0) throw new ProtocolError(`segment of ${Kind.name} has ${bytes.byteLength} bytes, not a multiple of ${size}`);
+  const aligned = bytes.byteOffset % size === 0 ? bytes : copyBytes(bytes);
+  return new Kind(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
+}
+
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.byteLength);
+  copy.set(bytes);
+  return copy;
+}
+
+function asBytes(view: ArrayBufferView): Uint8Array {
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+}
+
+/** Registers the extensions once per realm (msgpackr's table is module state shared by all Packr instances). */
+function registerExtensions(): void {
+  if (extensionsRegistered) return;
+  extensionsRegistered = true;
+  const add = addExtension;
+  add({ Class: Map, type: EXT_MAP, write: (m: Map<unknown, unknown>) => [...m], read: (pairs: unknown) => {
+    if (!Array.isArray(pairs)) throw new ProtocolError('malformed Map');
+    return new Map(pairs as [unknown, unknown][]);
+  } });
+  add({ Class: WireRef, type: EXT_WIRE_REF, write: (ref: WireRef) => ref.toWireRef(), read: (data: unknown) => {
+    const state = activeDecode;
+    if (state === null) throw new ProtocolError('reference decoded outside Codec.decode');
+    if (typeof data !== 'object' || data === null) throw new ProtocolError('malformed reference');
+    return state.resolver.resolve(data as WireRefData);
+  } });
+  add({ Class: ArrayBuffer, type: EXT_SEGMENT, write: (b: ArrayBuffer) => encodeSegment(new Uint8Array(b), CODE_ARRAY_BUFFER), read: decodeSegment });
+  add({ Class: DataView, type: EXT_SEGMENT, write: (v: DataView) => encodeSegment(asBytes(v), CODE_DATA_VIEW), read: decodeSegment });
+  SEGMENT_KINDS.forEach((Cls, code) => {
+    add({ Class: Cls, type: EXT_SEGMENT, write: (v: ArrayBufferView) => encodeSegment(asBytes(v), code), read: decodeSegment });
+  });
+  // Registered last so it is checked first (msgpackr prepends): a Buffer is also a Uint8Array.
+  add({ Class: Buffer, type: EXT_SEGMENT, write: (v: Buffer) => encodeSegment(asBytes(v), CODE_BUFFER), read: decodeSegment });
+}
+
+/**
+ * Encodes and decodes envelopes for one PE. Stateless between calls; `resolver` rebuilds
+ * references on decode.
+ */
+export class Codec {
+  readonly #packr: Packr;
+  readonly #resolver: WireRefResolver;
+
+  constructor(resolver: WireRefResolver) {
+    this.#packr = new Packr({ useRecords: false, moreTypes: true, mapsAsObjects: true, structuredClone: false });
+    registerExtensions();
+    this.#resolver = resolver;
+  }
+
+  /**
+   * Checks that `args` (the user-supplied part of a message) can be sent; throws
+   * UnserializableError naming the offending value otherwise. `where` prefixes the path.
+   */
+  checkArgs(args: unknown, where: string): void {
+    assertSerializable(args, where);
+  }
+
+  /**
+   * Encodes `msg`. Typed arrays inside become segments that alias the caller's memory: the
+   * caller hands them over and must not modify them afterwards.
+   */
+  encode(msg: Message): Frame {
+    const fields = MESSAGE_FIELDS[msg.kind];
+    const wire: unknown[] = new Array(fields.length + 1);
+    wire[0] = msg.kind;
+    const record = msg as unknown as Record<string, unknown>;
+    for (let i = 0; i < fields.length; i++) wire[i + 1] = record[fields[i]!];
+    const previous = activeEncode;
+    const state: EncodeState = { segments: [] };
+    activeEncode = state;
+    try {
+      return { header: this.#packr.pack(wire), segments: state.segments };
+    } finally {
+      activeEncode = previous;
+    }
+  }
+
+  /** Decodes a frame. Throws ProtocolError when it is not a valid envelope. */
+  decode(frame: Frame): Message {
+    const previous = activeDecode;
+    activeDecode = { segments: frame.segments, resolver: this.#resolver };
+    let wire: unknown;
+    try {
+      wire = this.#packr.unpack(frame.header);
+    } catch (error) {
+      if (error instanceof ProtocolError) throw error;
+      throw new ProtocolError(`undecodable header: ${(error as Error).message}`);
+    } finally {
+      activeDecode = previous;
+    }
+    if (!Array.isArray(wire) || wire.length === 0) throw new ProtocolError('header is not an envelope');
+    const kind = wire[0] as KindValue;
+    const fields = MESSAGE_FIELDS[kind];
+    if (fields === undefined) throw new ProtocolError(`unknown message kind ${String(wire[0])}`);
+    if (wire.length !== fields.length + 1) {
+      throw new ProtocolError(`message kind ${kind} has ${wire.length - 1} fields, expected ${fields.length}`);
+    }
+    const msg: Record<string, unknown> = { kind };
+    for (let i = 0; i < fields.length; i++) msg[fields[i]!] = wire[i + 1];
+    return msg as unknown as Message;
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * Creation of collections and their elements on this PE: the creation tree, dense placement
+ * by the array's map, sparse insertion through the home PE, the count that closes insertion,
+ * and holding messages that arrive for a collection before its creation does.
+ */
+import { DuplicateElementError, InvalidArgumentError } from '../errors.js';
+import type { ChareServices } from '../chares/chare-services.js';
+import { constructChare } from '../chares/construction.js';
+import { Collection } from './collection.js';
+import { ElementRecord } from './element.js';
+import type { Index } from './index-space.js';
+import type { LocationManager } from './location-manager.js';
+import { Kind, type CollectionSpec, type CreateMessage, type DoneInsertingMessage, type InsertMessage, type Message } from './message.js';
+import type { PeContext } from './pe-context.js';
+import { makeProxyClass, type ProxyBase, type ProxyHost, type ProxyTarget } from './proxy.js';
+import type { ReductionManager } from './reduction-manager.js';
+import type { ClassInfo, Registry } from './registry.js';
+import { childrenInRotatedTree, parentInRotatedTree, SpanningTree } from './spanning-tree.js';
+
+/** Root of the trees that count sparse elements and reduce over collections. */
+const REDUCTION_ROOT = 0;
+
+interface InsertionCount {
+  started: boolean;
+  reports: number;
+  sum: number;
+}
+
+/** The collections of one PE. */
+export class CollectionManager {
+  readonly #ctx: PeContext;
+  readonly #registry: Registry;
+  readonly #services: ChareServices;
+  readonly #location: LocationManager;
+  readonly #reductions: ReductionManager;
+  readonly #collections = new Map<number, Collection>();
+  /** Work waiting for a collection that is not created here yet. */
+  readonly #early = new Map<number, (() => void)[]>();
+  readonly #proxyClasses = new Map<ClassInfo, new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase>();
+  readonly #insertionCounts = new Map<number, InsertionCount>();
+  #nextSeq = 0;
+
+  constructor(ctx: PeContext, registry: Registry, services: ChareServices, location: LocationManager, reductions: ReductionManager) {
+    this.#ctx = ctx;
+    this.#registry = registry;
+    this.#services = services;
+    this.#location = location;
+    this.#reductions = reductions;
+  }
+
+  /** The collection `id` if it exists on this PE. */
+  get(id: number): Collection | undefined {
+    return this.#collections.get(id);
+  }
+
+  /** Returns the collection, or holds `message` (re-handled by `replay`) until the collection is created here. */
+  getOrHold(id: number, message: Message, replay: (message: Message) => void): Collection | undefined {
+    const coll = this.#collections.get(id);
+    if (coll === undefined) this.whenKnown(id, () => replay(message));
+    return coll;
+  }
+
+  /** Runs `action` now if collection `id` exists here, else once it is created here. */
+  whenKnown(id: number, action: () => void): void {
+    if (this.#collections.has(id)) {
+      action();
+      return;
+    }
+    let early = this.#early.get(id);
+    if (early === undefined) this.#early.set(id, (early = []));
+    early.push(action);
+  }
+
+  /** Proxy class of a registered chare class (made once). */
+  proxyClass(info: ClassInfo): new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase {
+    let cls = this.#proxyClasses.get(info);
+    if (cls === undefined) this.#proxyClasses.set(info, (cls = makeProxyClass(info)));
+    return cls;
+  }
+
+  /** Creates a collection from this PE; its local elements exist when this returns. Returns its id. */
+  create(spec: CollectionSpec, args: unknown[]): number {
+    const id = this.#nextSeq++ * this.#ctx.numPes + this.#ctx.myPe;
+    this.receiveCreate({ kind: Kind.Create, coll: id, spec, args, root: this.#ctx.myPe });
+    return id;
+  }
+
+  /** Handles a creation: passes it down the tree, builds the collection, creates its local elements. */
+  receiveCreate(message: CreateMessage): void {
+    const { myPe, numPes } = this.#ctx;
+    for (const child of childrenInRotatedTree(message.root, myPe, numPes)) this.#ctx.send(child, message);
+    const info = this.#registry.classInfoByName(message.spec.cls);
+    const map = this.#registry.map(message.spec.map);
+    if (info === undefined || map === undefined) {
+      this.#ctx.fatal(`PE ${myPe} cannot create ${message.spec.kind} of "${message.spec.cls}" with map "${message.spec.map}": not registered on this PE`);
+      return;
+    }
+    const coll = new Collection(message.coll, message.spec, info, map, this.proxyClass(info), numPes);
+    this.#collections.set(coll.id, coll);
+    if (!coll.sparse) this.#defineCollectionScope(coll, coll.homeCounts());
+    for (const index of coll.indicesHomedOn(myPe)) {
+      if (coll.spec.kind === 'array') coll.homes.set(coll.key(index), { index, pe: myPe });
+      this.createElement(coll, index, message.args);
+    }
+    const early = this.#early.get(coll.id);
+    if (early !== undefined) {
+      this.#early.delete(coll.id);
+      for (const action of early) action();
+    }
+  }
+
+  /** Constructs one element here and registers it. */
+  createElement(coll: Collection, index: Index, args: readonly unknown[]): ElementRecord | undefined {
+    const record = new ElementRecord(this.#services, { id: coll.id, className: coll.info.name, kind: coll.spec.kind }, index, coll.key(index));
+    try {
+      record.obj = constructChare(coll.info.cls as never, args, record) as object;
+    } catch (error) {
+      const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+      this.#ctx.fatal(`the constructor of ${record.label} threw on PE ${this.#ctx.myPe}:\n${detail}`);
+      return undefined;
+    }
+    this.#location.arrived(coll, record);
+    return record;
+  }
+
+  /** Sparse arrays: asks the element's home to insert it. */
+  insert(coll: Collection, index: Index, args: unknown[], onPe: number): void {
+    const message: InsertMessage = { kind: Kind.Insert, coll: coll.id, index, args, pe: onPe, placed: false };
+    const home = coll.homeOf(index);
+    if (home === this.#ctx.myPe) this.receiveInsert(coll, message);
+    else this.#ctx.send(home, message);
+  }
+
+  /** Handles an insertion at the home (records it, places the element) or at the chosen PE (creates it). */
+  receiveInsert(coll: Collection, message: InsertMessage): void {
+    const me = this.#ctx.myPe;
+    const key = coll.key(message.index);
+    if (message.placed) {
+      this.createElement(coll, message.index, message.args);
+      return;
+    }
+    if (coll.homes.has(key)) {
+      this.#ctx.fatal(new DuplicateElementError(`element [${message.index.join(',')}] of ${coll.label} was inserted twice`).message);
+      return;
+    }
+    if (coll.insertionClosed) {
+      this.#ctx.fatal(`element [${message.index.join(',')}] of ${coll.label} was inserted after doneInserting`);
+      return;
+    }
+    const pe = message.pe < 0 ? me : message.pe;
+    coll.homes.set(key, { index: message.index, pe });
+    if (pe === me) {
+      this.createElement(coll, message.index, message.args);
+    } else {
+      this.#ctx.send(pe, { ...message, placed: true });
+      this.#location.flushWaiting(coll, key);
+    }
+  }
+
+  /** Sparse arrays: closes insertion. Every PE learns it directly (after this PE's earlier inserts). */
+  doneInserting(coll: Collection): void {
+    if (!coll.sparse) throw new InvalidArgumentError(`${coll.label} is a dense array; doneInserting is for sparse arrays`);
+    for (let pe = 0; pe < this.#ctx.numPes; pe++) {
+      this.#ctx.send(pe, { kind: Kind.DoneInserting, coll: coll.id, phase: 'start', count: 0, root: REDUCTION_ROOT });
+    }
+  }
+
+  /** Counts homed elements up the tree; each PE learns its subtree's count and can then reduce. */
+  receiveDoneInserting(coll: Collection, message: DoneInsertingMessage): void {
+    let state = this.#insertionCounts.get(coll.id);
+    if (state === undefined) this.#insertionCounts.set(coll.id, (state = { started: false, reports: 0, sum: 0 }));
+    if (message.phase === 'start') {
+      if (state.started) return;
+      state.started = true;
+      coll.insertionClosed = true;
+      state.sum += coll.homes.size;
+    } else {
+      state.reports++;
+      state.sum += message.count;
+    }
+    const { myPe, numPes } = this.#ctx;
+    const children = childrenInRotatedTree(REDUCTION_ROOT, myPe, numPes);
+    if (!state.started || state.reports < children.length) return;
+    this.#insertionCounts.delete(coll.id);
+    const parent = parentInRotatedTree(REDUCTION_ROOT, myPe, numPes);
+    this.#reductions.defineScope({ id: coll.id, coll: coll.id, section: null, parent, subtreeCount: state.sum });
+    if (parent >= 0) this.#ctx.send(parent, { kind: Kind.DoneInserting, coll: coll.id, phase: 'count', count: state.sum, root: REDUCTION_ROOT });
+  }
+
+  #defineCollectionScope(coll: Collection, counts: Int32Array): void {
+    const { myPe, numPes } = this.#ctx;
+    if (coll.spec.kind === 'chare') {
+      if (coll.spec.pe === myPe) this.#reductions.defineScope({ id: coll.id, coll: coll.id, section: null, parent: -1, subtreeCount: 1 });
+      return;
+    }
+    const tree = SpanningTree.overAllPes(numPes, REDUCTION_ROOT);
+    this.#reductions.defineScope({
+      id: coll.id,
+      coll: coll.id,
+      section: null,
+      parent: tree.parent(myPe),
+      subtreeCount: tree.subtreeSum(myPe, (pe) => counts[pe]!),
+    });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * One collection (singleton chare, group or array) as seen from one PE: its layout, the
+ * elements living here, the elements whose home is here and where they are now, and the
+ * location cache for the others.
+ */
+import { InvalidArgumentError } from '../errors.js';
+import type { ArrayMapFn } from './array-maps.js';
+import type { ElementRecord } from './element.js';
+import { checkIndex, delinearize, elementCount, indexKey, type Index } from './index-space.js';
+import type { CollectionSpec, InvokeMessage } from './message.js';
+import type { ProxyBase, ProxyHost, ProxyTarget } from './proxy.js';
+import type { ClassInfo } from './registry.js';
+
+/** An element whose home is this PE, and the PE it lives on now. */
+export interface HomeEntry {
+  readonly index: Index;
+  /** Current PE of the element. */
+  pe: number;
+}
+
+/** A collection on one PE. */
+export class Collection {
+  /** Elements living on this PE, by key. */
+  readonly local = new Map<string, ElementRecord>();
+  /** Elements whose home is this PE (arrays only), by key. */
+  readonly homes = new Map<string, HomeEntry>();
+  /** Last known PE of elements homed elsewhere, by key. */
+  readonly cache = new Map<string, number>();
+  /** Next sequence number for messages from this PE to each element, by key. */
+  readonly outSeq = new Map<string, number>();
+  /** At the home: messages for elements not inserted yet, by key. */
+  readonly waiting = new Map<string, InvokeMessage[]>();
+  /** Sparse arrays: true once doneInserting has run. */
+  insertionClosed: boolean;
+  readonly #proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase;
+  readonly #map: ArrayMapFn;
+
+  constructor(
+    readonly id: number,
+    readonly spec: CollectionSpec,
+    readonly info: ClassInfo,
+    map: ArrayMapFn,
+    proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase,
+    readonly numPes: number,
+  ) {
+    this.#map = map;
+    this.#proxyClass = proxyClass;
+    this.insertionClosed = spec.dims !== null;
+  }
+
+  /** True for arrays whose elements are inserted one by one. */
+  get sparse(): boolean {
+    return this.spec.kind === 'array' && this.spec.dims === null;
+  }
+
+  /** Printable name, e.g. `array 3 of Block`. */
+  get label(): string {
+    return `${this.spec.kind} ${this.id} of ${this.info.name}`;
+  }
+
+  /** Home PE of the element at `index` (where it is created and where its location is tracked). */
+  homeOf(index: Index): number {
+    switch (this.spec.kind) {
+      case 'chare':
+        return this.spec.pe;
+      case 'group':
+        return index[0]!;
+      case 'array': {
+        const pe = this.#map(index, this.spec.dims, this.numPes);
+        if (!Number.isInteger(pe) || pe < 0 || pe >= this.numPes) {
+          throw new InvalidArgumentError(`array map "${this.spec.map}" placed [${index.join(',')}] on PE ${pe}, not in 0..${this.numPes - 1}`);
+        }
+        return pe;
+      }
+    }
+  }
+
+  /** Returns `index` typed as an index of this collection; throws IndexOutOfRangeError when it is not one. */
+  checkIndex(index: readonly unknown[]): Index {
+    switch (this.spec.kind) {
+      case 'chare':
+        if (index.length !== 0) throw new InvalidArgumentError(`${this.info.name} is a singleton chare; its proxy needs no index`);
+        break;
+      case 'group':
+        checkIndex(index, [this.numPes], 1, `group ${this.info.name}`);
+        break;
+      case 'array':
+        checkIndex(index, this.spec.dims, this.spec.ndims, `array of ${this.info.name}`);
+    }
+    return index as Index;
+  }
+
+  /** Every index of a dense array, or of a group, whose home is `pe`. */
+  indicesHomedOn(pe: number): Index[] {
+    if (this.spec.kind === 'chare') return this.spec.pe === pe ? [[]] : [];
+    if (this.spec.kind === 'group') return [[pe]];
+    const dims = this.spec.dims;
+    if (dims === null) return [];
+    const result: Index[] = [];
+    const total = elementCount(dims);
+    for (let linear = 0; linear < total; linear++) {
+      const index = delinearize(linear, dims);
+      if (this.homeOf(index) === pe) result.push(index);
+    }
+    return result;
+  }
+
+  /** Number of elements homed on each PE (dense arrays, groups, singletons). */
+  homeCounts(): Int32Array {
+    const counts = new Int32Array(this.numPes);
+    if (this.spec.kind === 'chare') counts[this.spec.pe] = 1;
+    else if (this.spec.kind === 'group') counts.fill(1);
+    else if (this.spec.dims !== null) {
+      const dims = this.spec.dims;
+      const total = elementCount(dims);
+      for (let linear = 0; linear < total; linear++) counts[this.homeOf(delinearize(linear, dims))]!++;
+    }
+    return counts;
+  }
+
+  /** A proxy to this collection (index null) or to one element. */
+  proxy(host: ProxyHost, index: Index | null): ProxyBase {
+    return new this.#proxyClass(host, this.info, { coll: this.id, index, section: null });
+  }
+
+  /** A proxy to a section of this collection. */
+  sectionProxy(host: ProxyHost, section: { id: number; coll: number; root: number }): ProxyBase {
+    return new this.#proxyClass(host, this.info, { coll: this.id, index: null, section });
+  }
+
+  /** Key of an element of this collection. */
+  key(index: Index): string {
+    return indexKey(index);
+  }
+
+  /** Takes the next sequence number for a message from this PE to element `key`. */
+  nextOutSeq(key: string): number {
+    const seq = this.outSeq.get(key) ?? 0;
+    this.outSeq.set(key, seq + 1);
+    return seq;
+  }
+}
+

@@ -1,0 +1,164 @@
+/**
+ * Runs entry methods on the chares of this PE: checks the call, holds it while its `when`
+ * condition is false, times it for load balancing, and sends its outcome where it was asked
+ * for (a reply future, a broadcast's completion count). An error with nobody awaiting it ends
+ * the job with the chare, method, PE and stack named.
+ */
+import { BadArgumentsError, ProtocolError } from '../errors.js';
+import type { Collection } from './collection.js';
+import type { ElementRecord } from './element.js';
+import { errorToWire } from './future.js';
+import type { AckRequest, FutureRef, SerializedError } from './message.js';
+import type { PeContext } from './pe-context.js';
+import type { EntryInfo } from './registry.js';
+import { assertSerializable } from './serializable-check.js';
+
+/** One call to run on a chare. */
+export interface Delivery {
+  readonly ep: number;
+  readonly args: unknown[];
+  readonly reply: FutureRef | null;
+  readonly ack: AckRequest | null;
+}
+
+/** A runtime-internal entry method (negative id). */
+export type InternalEntry = (element: ElementRecord, collection: Collection, args: unknown[]) => void;
+
+/** Where outcomes go. */
+export interface OutcomeSink {
+  /** Sends a value or error to a future. */
+  sendFutureValue(ref: FutureRef, ok: boolean, value: unknown): void;
+  /** Counts one member's completion of an awaitable broadcast (error: the first failure). */
+  acknowledge(element: ElementRecord, collection: Collection, ack: AckRequest, error: SerializedError | null): void;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
+
+/** Runs calls on local chares. */
+export class EntryDispatcher {
+  readonly #ctx: PeContext;
+  readonly #sink: OutcomeSink;
+  readonly #internal = new Map<number, InternalEntry>();
+
+  constructor(ctx: PeContext, sink: OutcomeSink) {
+    this.#ctx = ctx;
+    this.#sink = sink;
+  }
+
+  /** Registers the handler of a runtime-internal entry id. */
+  addInternal(ep: number, handler: InternalEntry): void {
+    this.#internal.set(ep, handler);
+  }
+
+  /** Runs (or holds) a call on `element`, then retries calls held by `when` conditions. */
+  deliver(element: ElementRecord, coll: Collection, delivery: Delivery): void {
+    if (delivery.ep < 0) {
+      const handler = this.#internal.get(delivery.ep);
+      if (handler === undefined) this.#ctx.warn(`dropped a call to unknown internal entry ${delivery.ep} of ${element.label}`);
+      else handler(element, coll, delivery.args);
+      return;
+    }
+    const entry = coll.info.entries[delivery.ep];
+    if (entry === undefined) {
+      this.#fail(element, coll, `entry #${delivery.ep}`, delivery, new ProtocolError(`${coll.info.name} has no entry method #${delivery.ep}`));
+      return;
+    }
+    if (entry.when !== undefined && !this.#whenHolds(element, entry, delivery)) {
+      element.whenQueue.push(delivery);
+      return;
+    }
+    this.#execute(element, coll, entry, delivery);
+    if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+  }
+
+  #whenHolds(element: ElementRecord, entry: EntryInfo, delivery: Delivery): boolean {
+    try {
+      return Boolean(entry.when!(element.obj, ...delivery.args));
+    } catch (error) {
+      this.#ctx.fatal(`the when condition of ${element.label}.${entry.name} threw on PE ${this.#ctx.myPe}: ${(error as Error)?.stack ?? String(error)}`);
+      return false;
+    }
+  }
+
+  /** Runs held calls whose condition now holds, oldest first, until none does. */
+  #retryHeld(element: ElementRecord, coll: Collection): void {
+    const queue = element.whenQueue;
+    let progress = true;
+    while (progress && queue.length > 0) {
+      progress = false;
+      for (let i = 0; i < queue.length; i++) {
+        const delivery = queue[i]!;
+        const entry = coll.info.entries[delivery.ep]!;
+        if (this.#whenHolds(element, entry, delivery)) {
+          queue.splice(i, 1);
+          this.#execute(element, coll, entry, delivery);
+          progress = true;
+          break;
+        }
+      }
+    }
+  }
+
+  #execute(element: ElementRecord, coll: Collection, entry: EntryInfo, delivery: Delivery): void {
+    if (delivery.args.length < entry.minArgs) {
+      this.#fail(element, coll, entry.name, delivery, new BadArgumentsError(`${element.label}.${entry.name} takes at least ${entry.minArgs} argument${entry.minArgs === 1 ? '' : 's'}, got ${delivery.args.length}`));
+      return;
+    }
+    const start = performance.now();
+    let result: unknown;
+    try {
+      result = entry.fn.apply(element.obj, delivery.args);
+    } catch (error) {
+      element.load += (performance.now() - start) / 1000;
+      this.#fail(element, coll, entry.name, delivery, error);
+      return;
+    }
+    element.load += (performance.now() - start) / 1000;
+    if (!isThenable(result)) {
+      this.#succeed(element, coll, entry.name, delivery, result);
+      return;
+    }
+    element.activeAsync++;
+    result.then(
+      (value) => {
+        element.activeAsync--;
+        this.#succeed(element, coll, entry.name, delivery, value);
+        if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+      },
+      (error: unknown) => {
+        element.activeAsync--;
+        this.#fail(element, coll, entry.name, delivery, error);
+        if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+      },
+    );
+  }
+
+  #succeed(element: ElementRecord, coll: Collection, method: string, delivery: Delivery, value: unknown): void {
+    if (delivery.reply !== null) {
+      try {
+        assertSerializable(value, `the return value of ${element.label}.${method}`);
+      } catch (error) {
+        this.#fail(element, coll, method, delivery, error);
+        return;
+      }
+      this.#sink.sendFutureValue(delivery.reply, true, value);
+    }
+    if (delivery.ack !== null) this.#sink.acknowledge(element, coll, delivery.ack, null);
+  }
+
+  #fail(element: ElementRecord, coll: Collection, method: string, delivery: Delivery, error: unknown): void {
+    const where = `${element.label}.${method}`;
+    if (delivery.reply !== null) {
+      this.#sink.sendFutureValue(delivery.reply, false, errorToWire(error, this.#ctx.myPe, where));
+      return;
+    }
+    if (delivery.ack !== null) {
+      this.#sink.acknowledge(element, coll, delivery.ack, errorToWire(error, this.#ctx.myPe, where));
+      return;
+    }
+    const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+    this.#ctx.fatal(`uncaught error in ${where} on PE ${this.#ctx.myPe} (no caller awaits it):\n${detail}`);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Runtime flags (Charm++'s "+" flags): parsed by charmrun (anywhere on its command line) or,
+ * for a program started with plain `node app.js`, by the runtime itself. Every flag is
+ * declared once, in {@link RUNTIME_FLAGS}, which also feeds `charmrun ++help`.
+ */
+import { BadFlagError } from '../errors.js';
+
+/** Runtime settings every PE of a job shares. */
+export interface RuntimeOptions {
+  /** Print statistics (load balancing, messages) at exit and at each balancing step. */
+  readonly stats: boolean;
+  /** Load balancers to apply in order at each balancing step. */
+  readonly balancers: readonly string[];
+  /** Balance at the next sync point once this many seconds passed since the last step; null: at every sync point. */
+  readonly lbPeriod: number | null;
+  /** Turn load balancing off (sync points resume at once). */
+  readonly lbOff: boolean;
+  /** File to which each balancing step's loads are appended. */
+  readonly lbDump: string | null;
+  /** How long an idle PE polls its transports before parking, in microseconds. */
+  readonly spinMicros: number;
+  /** Print the transport chosen for each peer and other start-up details. */
+  readonly verbose: boolean;
+}
+
+/** Defaults of every runtime option. */
+export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
+  stats: false,
+  balancers: [],
+  lbPeriod: null,
+  lbOff: false,
+  lbDump: null,
+  spinMicros: 50,
+  verbose: false,
+};
+
+/** How a runtime flag is written and what it sets. */
+export interface RuntimeFlag {
+  /** Flag as typed, e.g. "+balancer". */
+  readonly name: string;
+  /** Placeholder of its value, or null for a switch. */
+  readonly value: string | null;
+  readonly help: string;
+  /** Applies the flag (with its value) to the options being built. Throws BadFlagError on a bad value. */
+  apply(options: Mutable<RuntimeOptions>, value: string): void;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer E)[] ? E[] : T[K] };
+
+function positiveNumber(flag: string, value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new BadFlagError(`${flag} needs a positive number, got "${value}"`);
+  return n;
+}
+
+function nonNegativeInteger(flag: string, value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new BadFlagError(`${flag} needs a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/** Every runtime flag. */
+export const RUNTIME_FLAGS: readonly RuntimeFlag[] = [
+  { name: '+stats', value: null, help: 'print load-balancing and message statistics', apply: (o) => void (o.stats = true) },
+  {
+    name: '+balancer',
+    value: 'NAME',
+    help: 'load balancer to use (repeatable: applied in order); see the list below',
+    apply: (o, v) => void o.balancers.push(v),
+  },
+  { name: '+LBPeriod', value: 'SECONDS', help: 'balance at the first sync point after this many seconds', apply: (o, v) => void (o.lbPeriod = positiveNumber('+LBPeriod', v)) },
+  { name: '+LBOff', value: null, help: 'turn load balancing off', apply: (o) => void (o.lbOff = true) },
+  { name: '+LBDump', value: 'FILE', help: "append each balancing step's measured loads to FILE (JSON lines)", apply: (o, v) => void (o.lbDump = v) },
+  { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls before parking (default 50)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
+];
+
+/**
+ * Takes the runtime flags out of `argv`; returns the options and the remaining arguments.
+ * `+name value` and `+name=value` are both accepted. An unknown "+" flag is an error.
+ * `isLauncherFlag` lets charmrun claim "+" flags of its own (such as +p4).
+ */
+export function extractRuntimeFlags(
+  argv: readonly string[],
+  isLauncherFlag: (arg: string) => boolean = () => false,
+): { options: RuntimeOptions; rest: string[]; launcher: string[] } {
+  const options: Mutable<RuntimeOptions> = { ...DEFAULT_RUNTIME_OPTIONS, balancers: [] };
+  const rest: string[] = [];
+  const launcher: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('+') || arg.startsWith('++')) {
+      rest.push(arg);
+      continue;
+    }
+    if (isLauncherFlag(arg)) {
+      launcher.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq < 0 ? arg : arg.slice(0, eq);
+    const flag = RUNTIME_FLAGS.find((f) => f.name === name);
+    if (flag === undefined) throw new BadFlagError(`unknown runtime flag ${name} (see charmrun ++help)`);
+    if (flag.value === null) {
+      if (eq >= 0) throw new BadFlagError(`${name} takes no value`);
+      flag.apply(options, '');
+      continue;
+    }
+    const value: string | undefined = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new BadFlagError(`${name} needs a value (${flag.value})`);
+    flag.apply(options, value);
+  }
+  return { options, rest, launcher };
+}
+
+/** Checks options that arrived from a launcher (JSON in the environment). */
+export function parseOptionsJson(text: string | undefined): RuntimeOptions {
+  if (text === undefined || text === '') return DEFAULT_RUNTIME_OPTIONS;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new BadFlagError('the runtime options passed by charmrun are not valid JSON');
+  }
+  return { ...DEFAULT_RUNTIME_OPTIONS, ...(value as Partial<RuntimeOptions>) };
+}

@@ -1,0 +1,187 @@
+/**
+ * One PE's runtime: builds its parts and connects them. It holds no algorithm of its own;
+ * each part does one job (see the imports) and sees the others only through narrow
+ * interfaces.
+ */
+import { BadPeError, InvalidArgumentError } from '../errors.js';
+import type { Frame, Transport } from '../transport/transport.js';
+import { Broadcaster } from './broadcaster.js';
+import { Channel, inboxOf } from './channel.js';
+import { RuntimeChareServices } from './chare-services-impl.js';
+import { Codec } from './codec.js';
+import { CollectionManager } from './collection-manager.js';
+import { ELEMENT, type ElementRecord } from './element.js';
+import { EntryDispatcher } from './entry-dispatcher.js';
+import { FutureTable, type Future } from './future.js';
+import { normalizeDims, type Index } from './index-space.js';
+import { EP_ALLREDUCE_RESULT, EP_CHANNEL } from './internal-entries.js';
+import { LocationManager } from './location-manager.js';
+import type { CollectionSpec, Message } from './message.js';
+import { MessageHandler } from './message-handler.js';
+import { OutcomeRouter } from './outcome-router.js';
+import { ProxyBase } from './proxy.js';
+import { RuntimeProxyHost } from './proxy-host.js';
+import { QuiescenceDetector, type MessageCounts } from './quiescence.js';
+import { ReductionManager } from './reduction-manager.js';
+import { RuntimeRefResolver } from './ref-resolver.js';
+import type { ChareClass, Registry } from './registry.js';
+import { MessageRouter, type FailureHandler } from './router.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { SectionManager } from './section-manager.js';
+import { assertSerializable } from './serializable-check.js';
+import { DEFAULT_MAP, type ArrayMapFn } from './array-maps.js';
+
+/** Options of a collection creation. */
+export interface CreateOptions {
+  readonly args?: readonly unknown[];
+  readonly map?: string | ArrayMapFn;
+  readonly onPe?: number;
+}
+
+/** The runtime of one PE. */
+export class PeRuntime {
+  readonly myPe: number;
+  readonly numPes: number;
+  readonly #registry: Registry;
+  readonly #scheduler: Scheduler<Message>;
+  readonly #router: MessageRouter;
+  readonly #codec: Codec;
+  readonly #futures: FutureTable;
+  readonly #collections: CollectionManager;
+  readonly #quiescence: QuiescenceDetector;
+  readonly #counts: MessageCounts;
+  readonly #host: RuntimeProxyHost;
+  readonly #location: LocationManager;
+
+  constructor(registry: Registry, myPe: number, numPes: number, failure: FailureHandler, schedulerOptions?: SchedulerOptions) {
+    this.myPe = myPe;
+    this.numPes = numPes;
+    this.#registry = registry;
+    const counts: MessageCounts = { created: 0, processed: 0 };
+    let handler: MessageHandler | undefined;
+    this.#scheduler = new Scheduler<Message>((message) => handler!.handle(message), schedulerOptions);
+    let collections: CollectionManager | undefined;
+    let host: RuntimeProxyHost | undefined;
+    this.#codec = new Codec({ resolve: (data) => resolver.resolve(data) });
+    const router = new MessageRouter(myPe, numPes, this.#scheduler, this.#codec, counts, failure);
+    this.#router = router;
+    const outcomes = new OutcomeRouter(router);
+    const futures = new FutureTable(myPe, outcomes);
+    const quiescence = new QuiescenceDetector(router, outcomes, counts);
+    const dispatcher = new EntryDispatcher(router, outcomes);
+    const location = new LocationManager(router, (element, coll, message) => dispatcher.deliver(element, coll, message));
+    const reductions = new ReductionManager(router, (name) => registry.reducer(name), outcomes);
+    const sections = new SectionManager(router, reductions);
+    const broadcaster = new Broadcaster(router, sections, location, dispatcher);
+    const services = new RuntimeChareServices({ ctx: router, collections: () => collections!, reductions, futures, host: () => host! });
+    collections = new CollectionManager(router, registry, services, location, reductions);
+    host = new RuntimeProxyHost({ ctx: router, collections, location, broadcaster, sections, futures });
+    const resolver = new RuntimeRefResolver(registry, () => collections!, futures, host);
+    outcomes.connect({ collections, location, broadcaster, reductions });
+    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, counts });
+    dispatcher.addInternal(EP_CHANNEL, (element, _coll, args) => {
+      const [senderKey, port, seq, value] = args as [string, number, number, unknown];
+      inboxOf(element, senderKey, port).push(seq, value);
+    });
+    dispatcher.addInternal(EP_ALLREDUCE_RESULT, (element, _coll, args) => {
+      const [scopeId, tag, value] = args as [number, string, unknown];
+      const key = `${scopeId}|${tag}`;
+      const waiter = element.allreduceWaiters.get(key);
+      if (waiter === undefined) element.allreduceResults.set(key, value);
+      else {
+        element.allreduceWaiters.delete(key);
+        waiter.resolve(value);
+      }
+    });
+    this.#futures = futures;
+    this.#collections = collections;
+    this.#quiescence = quiescence;
+    this.#counts = counts;
+    this.#host = host;
+    this.#location = location;
+  }
+
+  /** Sets the transport serving each PE (index = PE; undefined for this PE). */
+  setTransports(transports: readonly (Transport | undefined)[]): void {
+    this.#router.setTransports(transports);
+    for (const transport of new Set(transports)) {
+      if (transport?.poll && transport.arm) {
+        const polled = transport as Transport & { poll(): number; arm(wake: () => void): boolean };
+        this.#scheduler.addPollSource({ poll: () => polled.poll(), arm: (wake) => polled.arm(wake) });
+      }
+    }
+  }
+
+  /** A frame arrived from PE `from`: decode and run it now. Throws ProtocolError when it is not a valid message. */
+  receiveFrame(_from: number, frame: Frame): void {
+    this.#scheduler.enqueue(this.#codec.decode(frame), true);
+  }
+
+  /** Stops handling messages and rejects every pending future (the job is ending). */
+  stop(reason: Error): void {
+    this.#scheduler.stop();
+    this.#futures.rejectAll(reason);
+  }
+
+  /** Creates a collection and returns its proxy. */
+  create(cls: ChareClass, kind: CollectionSpec['kind'], dims: readonly number[] | null, ndims: number, options: CreateOptions): ProxyBase {
+    const info = this.#registry.classInfo(cls);
+    if (info.kind !== kind) throw new InvalidArgumentError(`${info.name} is a ${info.kind === 'array' ? 'ChareArray' : info.kind === 'group' ? 'Group' : 'Chare'} subclass; it cannot be created as a ${kind}`);
+    const args = options.args ?? [];
+    if (!Array.isArray(args)) throw new InvalidArgumentError(`options.args of ${info.name} must be an array of constructor arguments`);
+    assertSerializable(args, `constructor arguments of ${info.name}`);
+    const onPe = options.onPe ?? 0;
+    if (kind === 'chare' && (!Number.isInteger(onPe) || onPe < 0 || onPe >= this.numPes)) throw new BadPeError(onPe, this.numPes);
+    const layout = kind !== 'array' ? [] : dims === null ? null : normalizeDims(dims);
+    const spec: CollectionSpec = { kind, cls: info.name, dims: layout, ndims, map: this.#mapName(options.map), pe: onPe };
+    const id = this.#collections.create(spec, [...args]);
+    const coll = this.#collections.get(id)!;
+    return coll.proxy(this.#host, kind === 'chare' ? [] : null);
+  }
+
+  #mapName(map: string | ArrayMapFn | undefined): string {
+    if (map === undefined) return DEFAULT_MAP;
+    if (typeof map === 'string') {
+      if (this.#registry.map(map) === undefined) throw new InvalidArgumentError(`unknown array map "${map}" (register it with charm.registerMap before charm.start)`);
+      return map;
+    }
+    const name = this.#registry.mapName(map);
+    if (name === undefined) throw new InvalidArgumentError(`array map ${map.name || '(anonymous)'} is not registered: call charm.registerMap(name, fn) before charm.start`);
+    return name;
+  }
+
+  /** A new future owned by this PE. */
+  createFuture<T>(): Future<T> {
+    return this.#futures.create<T>();
+  }
+
+  /** A future resolved at the next quiescence of the whole job. */
+  waitQD(): Future<void> {
+    const future = this.#futures.create<void>();
+    this.#quiescence.request({ pe: future.pe, id: future.id });
+    return future;
+  }
+
+  /** Opens this chare's end of a channel to `peer` (a proxy to one chare). */
+  channel<T>(chare: object, peer: unknown, port: number): Channel<T> {
+    const record = (chare as { [ELEMENT]?: ElementRecord })[ELEMENT];
+    if (record === undefined) throw new InvalidArgumentError('charm.channel: the first argument must be a chare (usually `this`)');
+    if (!(peer instanceof ProxyBase) || peer.target.index === null) throw new InvalidArgumentError('charm.channel: the peer must be a proxy to one chare (e.g. thisProxy.at(i))');
+    if (!Number.isInteger(port) || port < 0) throw new InvalidArgumentError('charm.channel: the port must be a non-negative integer');
+    const peerColl = peer.target.coll;
+    const peerIndex: Index = peer.target.index;
+    return new Channel<T>(record, record.collection.id, peerColl, peerIndex, port, {
+      sendToPeer: (coll, index, senderKey, p, seq, value) => {
+        assertSerializable(value, 'the value sent on a channel');
+        this.#collections.whenKnown(coll, () => {
+          this.#location.send(this.#collections.get(coll)!, index, EP_CHANNEL, [senderKey, p, seq, value], null, null);
+        });
+      },
+    });
+  }
+
+  /** Quiescence counters (for diagnostics). */
+  get messageCounts(): { created: number; processed: number } {
+    return { ...this.#counts };
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * A PE's life in its job: read its place from the launcher's environment (or run alone as a
+ * one-PE job when started with plain `node app.js`), bring up the transport, rendezvous
+ * through the controller, connect to the peers, and later exit or abort the whole job. The
+ * PE never outlives its job: when the controller goes away, it exits.
+ */
+import { hostname } from 'node:os';
+import { ControlClient } from '../control/control-client.js';
+import { ENV } from '../control/protocol.js';
+import { BadStateError, ProtocolError } from '../errors.js';
+import { createTransport } from '../transport/transport-factory.js';
+import type { Transport, TransportEvents } from '../transport/transport.js';
+import { extractRuntimeFlags, parseOptionsJson, type RuntimeOptions } from './options.js';
+import { PeRuntime } from './pe-runtime.js';
+import type { Registry } from './registry.js';
+import { DEFAULT_SCHEDULER_OPTIONS } from './scheduler.js';
+
+/** Where this PE sits, as a launcher describes it. */
+export interface LaunchInfo {
+  readonly pe: number;
+  readonly numPes: number;
+  readonly controlUrl: string;
+  readonly secret: string;
+  readonly transport: string;
+  readonly listenHost: string;
+  readonly options: RuntimeOptions;
+}
+
+/** Reads the launcher's environment; null when the program was started without a launcher. */
+export function readLaunchInfo(env: NodeJS.ProcessEnv): LaunchInfo | null {
+  const pe = env[ENV.PE];
+  if (pe === undefined) return null;
+  const numPes = Number(env[ENV.NUM_PES]);
+  const rank = Number(pe);
+  const controlUrl = env[ENV.CONTROL];
+  const secret = env[ENV.SECRET];
+  if (!Number.isInteger(rank) || !Number.isInteger(numPes) || rank < 0 || rank >= numPes || !controlUrl || !secret) {
+    throw new BadStateError(`incomplete launch environment (${ENV.PE}=${pe}, ${ENV.NUM_PES}=${env[ENV.NUM_PES]}); start programs with charmrun`);
+  }
+  return {
+    pe: rank,
+    numPes,
+    controlUrl,
+    secret,
+    transport: env[ENV.TRANSPORT] ?? 'auto',
+    listenHost: env[ENV.LISTEN_HOST] ?? '127.0.0.1',
+    options: parseOptionsJson(env[ENV.OPTIONS]),
+  };
+}
+
+/** A running PE. */
+export class PeSession {
+  readonly runtime: PeRuntime;
+  readonly myPe: number;
+  readonly numPes: number;
+  /** Host name of every PE. */
+  readonly hosts: readonly string[];
+  readonly options: RuntimeOptions;
+  /** Transport in use and why. */
+  readonly transportDescription: string;
+  /** Program arguments (runtime flags removed). */
+  readonly args: readonly string[];
+  readonly #control: ControlClient | null;
+  readonly #transport: Transport | null;
+  #ending = false;
+  #go: Promise<void> = Promise.resolve();
+
+  private constructor(parts: {
+    runtime: PeRuntime;
+    myPe: number;
+    numPes: number;
+    hosts: readonly string[];
+    options: RuntimeOptions;
+    transportDescription: string;
+    args: readonly string[];
+    control: ControlClient | null;
+    transport: Transport | null;
+  }) {
+    this.runtime = parts.runtime;
+    this.myPe = parts.myPe;
+    this.numPes = parts.numPes;
+    this.hosts = parts.hosts;
+    this.options = parts.options;
+    this.transportDescription = parts.transportDescription;
+    this.args = parts.args;
+    this.#control = parts.control;
+    this.#transport = parts.transport;
+  }
+
+  /**
+   * Resolves when every PE of the job is connected (main may start). Messages from PEs that
+   * started earlier may be handled before this.
+   */
+  get started(): Promise<void> {
+    return this.#go;
+  }
+
+  /**
+   * Brings this PE up: alone when there is no launcher, else through the rendezvous. Resolves
+   * once this PE can send and receive; `started` then tells when the whole job is up.
+   */
+  static async start(registry: Registry, env: NodeJS.ProcessEnv, argv: readonly string[]): Promise<PeSession> {
+    registry.freeze();
+    const launch = readLaunchInfo(env);
+    if (launch === null) return PeSession.#startAlone(registry, argv);
+    return PeSession.#startInJob(registry, launch, argv);
+  }
+
+  static #startAlone(registry: Registry, argv: readonly string[]): PeSession {
+    const { options, rest } = extractRuntimeFlags(argv);
+    let session: PeSession | undefined;
+    const runtime = new PeRuntime(registry, 0, 1, { fatal: (m) => session!.abort(m), warn: warn(0) }, schedulerOptions(options));
+    runtime.setTransports([undefined]);
+    session = new PeSession({ runtime, myPe: 0, numPes: 1, hosts: [hostname()], options, transportDescription: 'none (one PE)', args: rest, control: null, transport: null });
+    process.once('beforeExit', () => {
+      if (session!.#ending) return;
+      process.stderr.write('charm4ts: nothing is left to run, but charm.exit was never called (is main awaiting a future that nobody will send?)\n');
+      session!.#finish(1);
+    });
+    return session;
+  }
+
+  static async #startInJob(registry: Registry, launch: LaunchInfo, argv: readonly string[]): Promise<PeSession> {
+    let session: PeSession | undefined;
+    const runtime = new PeRuntime(registry, launch.pe, launch.numPes, { fatal: (m) => session!.abort(m), warn: warn(launch.pe) }, schedulerOptions(launch.options));
+    let control: ControlClient | undefined;
+    const events: TransportEvents = {
+      onFrame: (from, frame) => {
+        try {
+          runtime.receiveFrame(from, frame);
+        } catch (error) {
+          if (error instanceof ProtocolError) warn(launch.pe)(`dropped a malformed message from PE ${from}: ${error.message}`);
+          else throw error;
+        }
+      },
+      onPeerLost: (pe, reason) => control?.peerLost(pe, reason),
+      onProtocolError: (reason) => warn(launch.pe)(reason),
+    };
+    const { transport, description } = createTransport(launch.transport, {
+      pe: launch.pe,
+      numPes: launch.numPes,
+      secret: launch.secret,
+      listenHost: launch.listenHost,
+      events,
+    });
+    const address = await transport.listen();
+    control = await ControlClient.connect(launch.controlUrl, launch.secret, launch.pe, 30_000);
+    const peers = await control.hello({ pid: process.pid, host: hostname(), address, fingerprint: registry.fingerprint });
+    const others = new Map<number, string>();
+    peers.addresses.forEach((a, pe) => {
+      if (pe !== launch.pe) others.set(pe, a);
+    });
+    await transport.connect(others);
+    runtime.setTransports(peers.addresses.map((_a, pe) => (pe === launch.pe ? undefined : transport)));
+    session = new PeSession({
+      runtime,
+      myPe: launch.pe,
+      numPes: launch.numPes,
+      hosts: peers.hosts,
+      options: launch.options,
+      transportDescription: description,
+      args: argv,
+      control,
+      transport,
+    });
+    control.setEvents({
+      onShutdown: (code) => session!.#finish(code),
+      onLost: (reason) => {
+        process.stderr.write(`charm4ts: PE ${launch.pe}: ${reason}; exiting\n`);
+        session!.#finish(1);
+      },
+    });
+    session.#go = control.ready();
+    return session;
+  }
+
+  /** Ends the job with `code` (every PE exits). */
+  exit(code: number): void {
+    if (this.#control === null) {
+      this.#finish(code);
+      return;
+    }
+    this.#control.exit(code);
+  }
+
+  /** Ends the job with an error message and a non-zero exit code. */
+  abort(message: string): void {
+    if (this.#ending) return;
+    if (this.#control === null) {
+      process.stderr.write(`charm4ts: aborted: ${message}\n`);
+      this.#finish(1);
+      return;
+    }
+    this.#control.abort(message);
+    this.runtime.stop(new BadStateError(`the job is aborting: ${message}`));
+  }
+
+  #finish(code: number): void {
+    if (this.#ending) return;
+    this.#ending = true;
+    this.runtime.stop(new BadStateError('the job has ended'));
+    this.#control?.close();
+    void this.#transport?.close();
+    process.exitCode = code;
+    // Let pending writes of stdout/stderr (pipes) drain, then leave even if handles remain.
+    setImmediate(() => process.exit(code));
+  }
+}
+
+function schedulerOptions(options: RuntimeOptions) {
+  return { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros };
+}
+
+function warn(pe: number): (message: string) => void {
+  return (message) => process.stderr.write(`charm4ts: PE ${pe}: warning: ${message}\n`);
+}

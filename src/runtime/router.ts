@@ -1,0 +1,64 @@
+/**
+ * Moves messages between this PE's parts and the other PEs: to itself through the scheduler's
+ * queue, to others through the transport chosen for that PE (encoded by the codec). Counts
+ * created messages for quiescence detection. Implements the {@link PeContext} every part uses.
+ */
+import type { Transport } from '../transport/transport.js';
+import type { Codec } from './codec.js';
+import { countsForQuiescence, type Message } from './message.js';
+import type { PeContext } from './pe-context.js';
+import type { MessageCounts } from './quiescence.js';
+import type { Scheduler } from './scheduler.js';
+
+/** What the router does when the job cannot go on. */
+export interface FailureHandler {
+  fatal(message: string): void;
+  warn(message: string): void;
+}
+
+/** The PeContext of one PE. */
+export class MessageRouter implements PeContext {
+  readonly myPe: number;
+  readonly numPes: number;
+  readonly #scheduler: Scheduler<Message>;
+  readonly #codec: Codec;
+  readonly #counter: MessageCounts;
+  readonly #failure: FailureHandler;
+  #transports: readonly (Transport | undefined)[] = [];
+
+  constructor(myPe: number, numPes: number, scheduler: Scheduler<Message>, codec: Codec, counter: MessageCounts, failure: FailureHandler) {
+    this.myPe = myPe;
+    this.numPes = numPes;
+    this.#scheduler = scheduler;
+    this.#codec = codec;
+    this.#counter = counter;
+    this.#failure = failure;
+  }
+
+  /** Sets the transport serving each PE (index = PE; undefined for this PE). */
+  setTransports(transports: readonly (Transport | undefined)[]): void {
+    this.#transports = transports;
+  }
+
+  send(pe: number, message: Message): void {
+    if (countsForQuiescence(message.kind)) this.#counter.created++;
+    if (pe === this.myPe) {
+      this.#scheduler.enqueue(message);
+      return;
+    }
+    const transport = this.#transports[pe];
+    if (transport === undefined) {
+      this.#failure.fatal(`PE ${this.myPe} has no transport to PE ${pe} (this job has PEs 0..${this.numPes - 1})`);
+      return;
+    }
+    transport.send(pe, this.#codec.encode(message));
+  }
+
+  fatal(message: string): void {
+    this.#failure.fatal(message);
+  }
+
+  warn(message: string): void {
+    this.#failure.warn(message);
+  }
+}

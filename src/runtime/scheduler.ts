@@ -1,0 +1,164 @@
+/**
+ * The per-PE scheduler: a FIFO queue of messages drained by one loop. It never blocks the Node
+ * event loop: it drains in bounded batches and yields with `setImmediate` between them, so
+ * sockets, timers and awaited continuations keep running. Transports that must be polled (UCX,
+ * shared-memory rings) are polled between batches; when the queue is empty they are spun on
+ * for a bounded time (work often arrives within microseconds) and then armed, so an idle PE
+ * parks with no CPU use until its transport wakes it. Event-driven transports (ws) deliver
+ * from the event loop directly and need neither.
+ */
+
+/** Something the scheduler polls (a polled transport). */
+export interface PollSource {
+  /** Delivers what arrived (through the transport's events); returns how many events it handled. */
+  poll(): number;
+  /** Arranges a wake-up when something may arrive; false when the caller should poll again now. */
+  arm(wake: () => void): boolean;
+}
+
+/** Scheduler tunables. */
+export interface SchedulerOptions {
+  /** Messages handled between two checks of the time budget. */
+  readonly batchSize: number;
+  /** Time (ms) spent draining after which the scheduler yields to the event loop. */
+  readonly batchTimeMs: number;
+  /** How long (microseconds) an idle PE keeps polling before it parks. */
+  readonly spinMicros: number;
+}
+
+/** Defaults: check the clock every 16 messages, yield after 2 ms; spin 50 us before parking. */
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchSize: 16, batchTimeMs: 2, spinMicros: 50 };
+
+/** Runs queued messages through `handle`, one at a time, in FIFO order. */
+export class Scheduler<M> {
+  readonly #handle: (message: M) => void;
+  readonly #options: SchedulerOptions;
+  readonly #sources: PollSource[] = [];
+  #queue: M[] = [];
+  #head = 0;
+  #draining = false;
+  #scheduled = false;
+  #stopped = false;
+  #parked = false;
+
+  constructor(handle: (message: M) => void, options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS) {
+    this.#handle = handle;
+    this.#options = options;
+  }
+
+  /** Number of messages waiting. */
+  get queued(): number {
+    return this.#queue.length - this.#head;
+  }
+
+  /** True while messages are being handled. */
+  get busy(): boolean {
+    return this.#draining;
+  }
+
+  /** Adds a polled source (e.g. a UCX transport). */
+  addPollSource(source: PollSource): void {
+    this.#sources.push(source);
+    this.#schedule();
+  }
+
+  /**
+   * Queues a message. If the scheduler is not draining, it drains right away when called
+   * from a transport callback (`now`), or on the next turn of the event loop otherwise.
+   */
+  enqueue(message: M, now = false): void {
+    if (this.#stopped) return;
+    this.#queue.push(message);
+    if (this.#draining) return;
+    if (now) this.#drain();
+    else this.#schedule();
+  }
+
+  /** Stops handling messages for good (job ending). */
+  stop(): void {
+    this.#stopped = true;
+    this.#queue = [];
+    this.#head = 0;
+  }
+
+  #schedule(): void {
+    if (this.#scheduled || this.#stopped) return;
+    this.#scheduled = true;
+    setImmediate(this.#onImmediate);
+  }
+
+  readonly #onImmediate = (): void => {
+    this.#scheduled = false;
+    this.#parked = false;
+    this.#drain();
+  };
+
+  #drain(): void {
+    if (this.#draining || this.#stopped) return;
+    this.#draining = true;
+    const deadline = performance.now() + this.#options.batchTimeMs;
+    const checkEvery = this.#options.batchSize;
+    let handled = 0;
+    let yieldNow = false;
+    try {
+      while (!yieldNow && !this.#stopped) {
+        if (this.#head >= this.#queue.length && this.#pollAll() === 0) break;
+        while (this.#head < this.#queue.length && !this.#stopped) {
+          const message = this.#queue[this.#head]!;
+          this.#queue[this.#head++] = undefined as M;
+          this.#handle(message);
+          if (++handled % checkEvery === 0 && performance.now() > deadline) {
+            yieldNow = true;
+            break;
+          }
+        }
+        this.#compact();
+      }
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#stopped) return;
+    if (this.#head < this.#queue.length) this.#schedule();
+    else this.#idle();
+  }
+
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue.length = 0;
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #pollAll(): number {
+    let events = 0;
+    for (const source of this.#sources) events += source.poll();
+    return events;
+  }
+
+  /** Queue empty: spin on polled sources for a while, then park them. */
+  #idle(): void {
+    if (this.#sources.length === 0 || this.#parked) return;
+    const until = performance.now() + this.#options.spinMicros / 1000;
+    while (performance.now() < until) {
+      if (this.#pollAll() > 0 || this.#head < this.#queue.length) {
+        this.#schedule();
+        return;
+      }
+    }
+    for (const source of this.#sources) {
+      if (!source.arm(this.#wake)) {
+        this.#schedule();
+        return;
+      }
+    }
+    this.#parked = true;
+  }
+
+  readonly #wake = (): void => {
+    this.#parked = false;
+    this.#drain();
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Frames as byte messages, for transports that carry whole messages (ws, shared-memory rings).
+ *
+ * A frame becomes one "head" message followed by zero or more "detached" messages:
+ *
+ *     head:  u32 magic | u32 header length | u32 segment count | u32 reserved
+ *            per segment: u32 byte length | u32 flags (bit 0: detached)
+ *            header bytes, padded to 8
+ *            each inline segment, padded to 8 (so an 8-byte-aligned buffer gives aligned views)
+ *     then:  each detached segment as a message of its own, in order
+ *
+ * Small segments are copied inline (one message, one syscall); large ones are detached so they
+ * are written straight from the sender's memory and arrive in a buffer of their own (aligned,
+ * not copied again).
+ */
+import { ProtocolError } from '../errors.js';
+import type { Frame } from './transport.js';
+
+/** First word of every head message; a mismatch means the peer is not speaking this protocol. */
+export const FRAME_MAGIC = 0x43344d31; // "C4M1"
+/** Segments at least this large travel as messages of their own. */
+export const DEFAULT_DETACH_THRESHOLD = 32 * 1024;
+/** Most segments one frame may declare. */
+export const MAX_SEGMENTS = 4096;
+
+const FIXED_BYTES = 16;
+const PER_SEGMENT_BYTES = 8;
+
+function pad8(n: number): number {
+  return (n + 7) & ~7;
+}
+
+/** Turns a frame into the messages to send, head first. Segments >= `detachThreshold` bytes are not copied. */
+export function frameToMessages(frame: Frame, detachThreshold = DEFAULT_DETACH_THRESHOLD): Uint8Array[] {
+  const { header, segments } = frame;
+  if (segments.length > MAX_SEGMENTS) throw new RangeError(`a message may carry at most ${MAX_SEGMENTS} typed arrays`);
+  const tableEnd = FIXED_BYTES + PER_SEGMENT_BYTES * segments.length;
+  let size = pad8(tableEnd + header.byteLength);
+  for (const segment of segments) if (segment.byteLength < detachThreshold) size += pad8(segment.byteLength);
+  const head = new Uint8Array(size);
+  const view = new DataView(head.buffer);
+  view.setUint32(0, FRAME_MAGIC, true);
+  view.setUint32(4, header.byteLength, true);
+  view.setUint32(8, segments.length, true);
+  head.set(header, tableEnd);
+  const messages: Uint8Array[] = [head];
+  let offset = pad8(tableEnd + header.byteLength);
+  segments.forEach((segment, i) => {
+    const detached = segment.byteLength >= detachThreshold;
+    view.setUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i, segment.byteLength, true);
+    view.setUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i + 4, detached ? 1 : 0, true);
+    if (detached) {
+      messages.push(segment);
+    } else {
+      head.set(segment, offset);
+      offset += pad8(segment.byteLength);
+    }
+  });
+  return messages;
+}
+
+/**
+ * Reassembles frames from the messages of one ordered connection. Feed every message in
+ * order; `push` returns a frame when one is complete. Throws ProtocolError on anything
+ * malformed, before allocating anything the message declares.
+ */
+export class FrameAssembler {
+  #header: Uint8Array | null = null;
+  #segments: (Uint8Array | null)[] = [];
+  #lengths: number[] = [];
+  #missing = 0;
+  readonly #maxMessageBytes: number;
+
+  /** `maxMessageBytes` bounds every declared length (header or segment). */
+  constructor(maxMessageBytes: number) {
+    this.#maxMessageBytes = maxMessageBytes;
+  }
+
+  /** True while detached segments of a frame are still expected. */
+  get pending(): boolean {
+    return this.#missing > 0;
+  }
+
+  /** Consumes one message; returns the completed frame, or null when more messages are needed. */
+  push(message: Uint8Array): Frame | null {
+    if (this.#missing > 0) return this.#pushDetached(message);
+    return this.#pushHead(message);
+  }
+
+  #pushHead(message: Uint8Array): Frame | null {
+    if (message.byteLength < FIXED_BYTES) throw new ProtocolError(`message of ${message.byteLength} bytes is too short for a frame`);
+    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    if (view.getUint32(0, true) !== FRAME_MAGIC) throw new ProtocolError('message does not start with the frame magic');
+    const headerLength = view.getUint32(4, true);
+    const count = view.getUint32(8, true);
+    if (count > MAX_SEGMENTS) throw new ProtocolError(`frame declares ${count} segments (at most ${MAX_SEGMENTS})`);
+    const tableEnd = FIXED_BYTES + PER_SEGMENT_BYTES * count;
+    if (tableEnd + headerLength > message.byteLength) {
+      throw new ProtocolError(`frame declares a ${headerLength}-byte header but the message has ${message.byteLength} bytes`);
+    }
+    const header = message.subarray(tableEnd, tableEnd + headerLength);
+    const segments: (Uint8Array | null)[] = new Array(count);
+    const lengths: number[] = new Array(count);
+    let offset = pad8(tableEnd + headerLength);
+    let missing = 0;
+    for (let i = 0; i < count; i++) {
+      const length = view.getUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i, true);
+      const flags = view.getUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i + 4, true);
+      if (length > this.#maxMessageBytes) throw new ProtocolError(`segment of ${length} bytes exceeds the limit of ${this.#maxMessageBytes}`);
+      lengths[i] = length;
+      if (flags & 1) {
+        segments[i] = null;
+        missing++;
+      } else {
+        if (offset + length > message.byteLength) throw new ProtocolError(`inline segment ${i} runs past the end of the message`);
+        segments[i] = message.subarray(offset, offset + length);
+        offset += pad8(length);
+      }
+    }
+    if (missing === 0) return { header, segments: segments as Uint8Array[] };
+    this.#header = header;
+    this.#segments = segments;
+    this.#lengths = lengths;
+    this.#missing = missing;
+    return null;
+  }
+
+  #pushDetached(message: Uint8Array): Frame | null {
+    const index = this.#segments.indexOf(null);
+    const expected = this.#lengths[index]!;
+    if (message.byteLength !== expected) {
+      throw new ProtocolError(`detached segment ${index} has ${message.byteLength} bytes, the frame declared ${expected}`);
+    }
+    this.#segments[index] = message;
+    this.#missing--;
+    if (this.#missing > 0) return null;
+    const frame = { header: this.#header!, segments: this.#segments as Uint8Array[] };
+    this.#header = null;
+    this.#segments = [];
+    this.#lengths = [];
+    return frame;
+  }
+}
