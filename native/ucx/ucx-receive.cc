@@ -10,9 +10,10 @@
 namespace charm4ts::ucx {
 namespace {
 
-void ReceiveDoneTrampoline(void* /*request*/, ucs_status_t status, size_t /*length*/, void* userData) {
+void ReceiveDoneTrampoline(void* request, ucs_status_t status, size_t /*length*/, void* userData) {
   auto* record = static_cast<ReceiveRecord*>(userData);
   record->owner->OnReceiveDone(record, status);
+  ucp_request_free(request);
 }
 
 // Checks a control header against the part's data length; returns an empty string when it is valid.
@@ -96,16 +97,13 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
   record->length = length;
   receivesInFlight_.PushBack(record);
   ucp_request_param_t receive{};
-  receive.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_MEMORY_TYPE;
+  receive.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
   receive.cb.recv_am = ReceiveDoneTrampoline;
   receive.user_data = record;
-  receive.memory_type = UCS_MEMORY_TYPE_HOST;
   ucs_status_ptr_t request = ucp_am_recv_data_nbx(worker_.get(), data, block->data + prefix, length, &receive);
-  if (UCS_PTR_IS_PTR(request)) {
-    ucp_request_free(request);
-  } else {
-    OnReceiveDone(record, UCS_PTR_STATUS(request));
-  }
+  // A pending request is freed by its callback: UCX 1.13 loses track of a rendezvous whose
+  // request is freed before it completes.
+  if (!UCS_PTR_IS_PTR(request)) OnReceiveDone(record, UCS_PTR_STATUS(request));
   return UCS_INPROGRESS;
 }
 

@@ -10,9 +10,10 @@ namespace {
 
 const uint8_t kZeros[wire::kChunkAlign] = {};
 
-void SendDoneTrampoline(void* /*request*/, ucs_status_t status, void* userData) {
+void SendDoneTrampoline(void* request, ucs_status_t status, void* userData) {
   auto* record = static_cast<SendRecord*>(userData);
   record->owner->OnSendDone(record, status);
+  ucp_request_free(request);
 }
 
 // Data pointer and byte length of any typed array, DataView or Buffer.
@@ -136,10 +137,9 @@ void UcxWorker::SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint3
   }
 
   ucp_request_param_t param{};
-  param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA | UCP_OP_ATTR_FIELD_MEMORY_TYPE;
+  param.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
   param.cb.send = SendDoneTrampoline;
   param.user_data = record;
-  param.memory_type = UCS_MEMORY_TYPE_HOST;
   const void* buffer = nullptr;
   size_t count = 0;
   if (chunkCount == 1) {
@@ -173,12 +173,13 @@ void UcxWorker::SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint3
     ReportPeerError(endpoint, StatusMessage("UCX send failed", UCS_PTR_STATUS(request)));
     return;
   }
-  // UCX reads the chunks later: keep their JavaScript objects (and so their memory) alive until it is done.
+  // UCX reads the chunks later: keep their JavaScript objects (and so their memory) alive until
+  // it is done. The request itself is freed by its callback (freeing it earlier breaks UCX 1.13's
+  // rendezvous).
   for (size_t j = 0; j < chunkCount; ++j) {
     napi_ref ref = nullptr;
     if (napi_create_reference(env, chunks_[firstChunk + j].value, 1, &ref) == napi_ok) record->refs.push_back(ref);
   }
-  ucp_request_free(request);
 }
 
 void UcxWorker::OnSendDone(SendRecord* record, ucs_status_t status) {

@@ -27,9 +27,11 @@ void EndpointErrorTrampoline(void* arg, ucp_ep_h /*ep*/, ucs_status_t status) {
 }
 
 void CloseDoneTrampoline(void* request, ucs_status_t /*status*/, void* userData) {
-  (void)request;
   static_cast<UcxWorker*>(userData)->OnCloseDone();
+  ucp_request_free(request);
 }
+
+void FreeRequestTrampoline(void* request, ucs_status_t /*status*/, void* /*userData*/) { ucp_request_free(request); }
 
 void PollTrampoline(uv_poll_t* handle, int /*status*/, int /*events*/) {
   if (handle->data != nullptr) static_cast<UcxWorker*>(handle->data)->OnWakeup();
@@ -312,10 +314,10 @@ void UcxWorker::OnEndpointError(Endpoint* endpoint, ucs_status_t status) {
 void UcxWorker::ForceCloseEndpoint(Endpoint* endpoint) {
   if (endpoint->ep == nullptr) return;
   ucp_request_param_t param{};
-  param.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS;
+  param.op_attr_mask = UCP_OP_ATTR_FIELD_FLAGS | UCP_OP_ATTR_FIELD_CALLBACK;
   param.flags = UCP_EP_CLOSE_FLAG_FORCE;
-  ucs_status_ptr_t request = ucp_ep_close_nbx(endpoint->ep, &param);
-  if (UCS_PTR_IS_PTR(request)) ucp_request_free(request);
+  param.cb.send = FreeRequestTrampoline;
+  ucp_ep_close_nbx(endpoint->ep, &param);
   endpoint->ep = nullptr;
   endpoint->closing = true;
 }
@@ -379,10 +381,7 @@ Napi::Value UcxWorker::CloseEndpoints(const Napi::CallbackInfo& info) {
     param.user_data = this;
     ucs_status_ptr_t request = ucp_ep_close_nbx(endpoint->ep, &param);
     endpoint->ep = nullptr;
-    if (UCS_PTR_IS_PTR(request)) {
-      ++pendingCloses_;
-      ucp_request_free(request);
-    }
+    if (UCS_PTR_IS_PTR(request)) ++pendingCloses_;
   }
   return Napi::Number::New(env, pendingCloses_);
 }

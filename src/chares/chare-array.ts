@@ -7,15 +7,19 @@ import type { ArrayProxy } from '../runtime/proxy-types.js';
 import { CHARE_BASE } from '../runtime/registry.js';
 import { ChareBase } from './chare-base.js';
 
-/** Subclass this for array elements; create the array with `charm.createArray(Cls, dims)`. */
-export abstract class ChareArray extends ChareBase {
+/** Subclass this for array elements; create the array with `charm.createArray(Cls, dims)`.
+ *
+ * Pass the class itself as `Self` (`class Block extends ChareArray<Block>`) to get a fully
+ * typed `thisProxy`; without it `thisProxy` accepts any entry-method call.
+ */
+export abstract class ChareArray<Self = any> extends ChareBase {
   /** Collection kind, read by registration. */
   static readonly chareKind = 'array' as const;
 
   /** Proxy to the whole array (calls broadcast; `.at(...index)` names one element). */
-  get thisProxy(): ArrayProxy<this> {
+  get thisProxy(): ArrayProxy<Self> {
     const record = this[ELEMENT];
-    return record.services.collectionProxy(record) as ArrayProxy<this>;
+    return record.services.collectionProxy(record) as ArrayProxy<Self>;
   }
 
   /** This element's index, one number per dimension. */

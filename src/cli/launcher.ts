@@ -75,6 +75,7 @@ export class Job {
     });
     this.#server = server;
     const controlUrl = await server.listen();
+    this.#info(`charmrun: control server on ${controlUrl}`);
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       [ENV.NUM_PES]: String(plan.numPes),

@@ -144,6 +144,7 @@ export class PeSession {
       events,
     });
     const address = await transport.listen();
+    if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} listening on ${address} (transport ${description})\n`);
     control = await ControlClient.connect(launch.controlUrl, launch.secret, launch.pe, 30_000);
     const peers = await control.hello({ pid: process.pid, host: hostname(), address, fingerprint: registry.fingerprint });
     const others = new Map<number, string>();

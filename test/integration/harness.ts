@@ -29,8 +29,8 @@ export interface JobOptions {
   readonly flags?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
-  /** Called with each chunk of stdout as it arrives (for tests that act mid-run). */
-  readonly onStdout?: (chunk: string, child: import('node:child_process').ChildProcess) => void;
+  /** Called with all output so far whenever more arrives (for tests that act mid-run). */
+  readonly onOutput?: (stdout: string, stderr: string) => void;
 }
 
 /** Runs `charmrun +p<pes> [flags] <program> [args]`. */
@@ -49,9 +49,12 @@ export function runNode(argv: readonly string[], options: JobOptions = {}): Prom
     let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      options.onStdout?.(chunk, child);
+      options.onOutput?.(stdout, stderr);
     });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+      options.onOutput?.(stdout, stderr);
+    });
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
