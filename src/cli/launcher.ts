@@ -84,6 +84,7 @@ export class Job {
       [ENV.TRANSPORT]: plan.transport,
       [ENV.OPTIONS]: JSON.stringify(plan.runtime),
       [ENV.LISTEN_HOST]: '127.0.0.1',
+      [ENV.PPN]: String(plan.ppn),
     };
     const nodeArgs = [...nodeArgsFor(script), script, ...plan.appArgs];
     for (let pe = 0; pe < plan.numPes; pe += plan.ppn) this.#spawn(pe, nodeArgs, env);

@@ -76,6 +76,8 @@ export const ENV = {
   TRANSPORT: 'CHARM4TS_TRANSPORT',
   OPTIONS: 'CHARM4TS_OPTIONS',
   LISTEN_HOST: 'CHARM4TS_LISTEN_HOST',
+  /** PEs per process: the process's first PE starts the others as threads. */
+  PPN: 'CHARM4TS_PPN',
 } as const;
 
 /** Parses and checks a message a PE sent; returns undefined when it is not one. */

@@ -12,6 +12,7 @@ import { createTransport } from '../transport/transport-factory.js';
 import type { Transport, TransportEvents } from '../transport/transport.js';
 import { extractRuntimeFlags, parseOptionsJson, type RuntimeOptions } from './options.js';
 import { PeRuntime } from './pe-runtime.js';
+import { isFirstThread, PeThreads, threadRank } from './pe-threads.js';
 import type { Registry } from './registry.js';
 import { DEFAULT_SCHEDULER_OPTIONS } from './scheduler.js';
 
@@ -24,6 +25,8 @@ export interface LaunchInfo {
   readonly transport: string;
   readonly listenHost: string;
   readonly options: RuntimeOptions;
+  /** PEs of this process (this thread's PE and the threads it starts). */
+  readonly ppn: number;
 }
 
 /** Reads the launcher's environment; null when the program was started without a launcher. */
@@ -31,10 +34,11 @@ export function readLaunchInfo(env: NodeJS.ProcessEnv): LaunchInfo | null {
   const pe = env[ENV.PE];
   if (pe === undefined) return null;
   const numPes = Number(env[ENV.NUM_PES]);
-  const rank = Number(pe);
+  const rank = threadRank() ?? Number(pe);
+  const ppn = Number(env[ENV.PPN] ?? 1);
   const controlUrl = env[ENV.CONTROL];
   const secret = env[ENV.SECRET];
-  if (!Number.isInteger(rank) || !Number.isInteger(numPes) || rank < 0 || rank >= numPes || !controlUrl || !secret) {
+  if (!Number.isInteger(rank) || !Number.isInteger(numPes) || rank < 0 || rank >= numPes || !controlUrl || !secret || !Number.isInteger(ppn) || ppn < 1) {
     throw new BadStateError(`incomplete launch environment (${ENV.PE}=${pe}, ${ENV.NUM_PES}=${env[ENV.NUM_PES]}); start programs with charmrun`);
   }
   return {
@@ -45,6 +49,7 @@ export function readLaunchInfo(env: NodeJS.ProcessEnv): LaunchInfo | null {
     transport: env[ENV.TRANSPORT] ?? 'auto',
     listenHost: env[ENV.LISTEN_HOST] ?? '127.0.0.1',
     options: parseOptionsJson(env[ENV.OPTIONS]),
+    ppn,
   };
 }
 
@@ -62,6 +67,7 @@ export class PeSession {
   readonly args: readonly string[];
   readonly #control: ControlClient | null;
   readonly #transport: Transport | null;
+  #threads: PeThreads | null = null;
   #ending = false;
   #go: Promise<void> = Promise.resolve();
 
@@ -122,6 +128,16 @@ export class PeSession {
 
   static async #startInJob(registry: Registry, launch: LaunchInfo, argv: readonly string[]): Promise<PeSession> {
     let session: PeSession | undefined;
+    const threads =
+      isFirstThread() && launch.ppn > 1
+        ? new PeThreads(process.argv[1]!, argv, launch.pe, launch.ppn, (pe, why) => {
+            if (session === undefined) {
+              process.stderr.write(`charm4ts: PE ${pe} ${why}\n`);
+              process.exit(1);
+            }
+            if (!session.#ending) session.abort(`PE ${pe} ${why}`);
+          })
+        : null;
     const runtime = new PeRuntime(registry, launch.pe, launch.numPes, { fatal: (m) => session!.abort(m), warn: warn(launch.pe) }, schedulerOptions(launch.options));
     let control: ControlClient | undefined;
     const events: TransportEvents = {
@@ -164,6 +180,7 @@ export class PeSession {
       control,
       transport,
     });
+    session.#threads = threads;
     control.setEvents({
       onShutdown: (code) => session!.#finish(code),
       onLost: (reason) => {
@@ -203,8 +220,8 @@ export class PeSession {
     this.#control?.close();
     void this.#transport?.close();
     process.exitCode = code;
-    // Let pending writes of stdout/stderr (pipes) drain, then leave even if handles remain.
-    setImmediate(() => process.exit(code));
+    // Let PE threads and pending writes of stdout/stderr (pipes) finish, then leave even if handles remain.
+    void (this.#threads?.waitForExit(3000) ?? Promise.resolve()).then(() => setImmediate(() => process.exit(code)));
   }
 }
 

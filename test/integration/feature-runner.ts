@@ -1,18 +1,25 @@
 /**
- * Runs one feature program under charmrun on 1, 2, 3 and 4 PEs and expects it to print
- * "OK <feature>" and exit 0.
+ * Runs one feature program under charmrun on 1, 2, 3 and 4 PEs (one process each), and on
+ * 4 PEs as 2 processes of 2 threads (++ppn 2), and expects it to print "OK <feature>" and
+ * exit 0.
  */
 import type { Test } from 'tap';
 import { program, runCharmrun, type JobOptions } from './harness.js';
 
-/** PE counts every feature runs on (odd counts matter). */
-export const PE_COUNTS = [1, 2, 3, 4] as const;
+/** Placements every feature runs on: PE counts (odd counts matter) and PEs as threads. */
+export const PLACEMENTS: readonly { readonly pes: number; readonly flags: readonly string[]; readonly label: string }[] = [
+  { pes: 1, flags: [], label: '1 PE' },
+  { pes: 2, flags: [], label: '2 PEs' },
+  { pes: 3, flags: [], label: '3 PEs' },
+  { pes: 4, flags: [], label: '4 PEs' },
+  { pes: 4, flags: ['++ppn', '2'], label: '4 PEs as 2 processes x 2 threads' },
+];
 
-/** Adds one subtest per PE count running `file`. */
+/** Adds one subtest per placement running `file`. */
 export function testFeatureOnAllPeCounts(t: Test, file: string, feature: string, options: JobOptions = {}): void {
-  for (const pes of PE_COUNTS) {
-    t.test(`${feature} on ${pes} PE${pes > 1 ? 's' : ''}`, async (t) => {
-      const result = await runCharmrun(program(file), { ...options, pes });
+  for (const { pes, flags, label } of PLACEMENTS) {
+    t.test(`${feature} on ${label}`, async (t) => {
+      const result = await runCharmrun(program(file), { ...options, pes, flags: [...flags, ...(options.flags ?? [])] });
       t.notOk(result.timedOut, 'finishes within the time limit');
       t.equal(result.code, 0, `exit code 0 (stderr: ${result.stderr.trim()})`);
       t.match(result.stdout, new RegExp(`OK ${feature} `), 'the program checked everything');
