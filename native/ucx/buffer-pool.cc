@@ -15,6 +15,7 @@ constexpr int kMaxClassLog = 30;          // classes up to 1 GiB
 constexpr int kNumClasses = 1 + (kMaxClassLog - kMinClassLog) * 4;
 constexpr size_t kMapThreshold = 256 * 1024;        // from here on, mmap
 constexpr size_t kHugePage = 2 * 1024 * 1024;
+constexpr size_t kSmallClassRetained = 16 * 1024 * 1024;  // per class, below kMapThreshold
 
 int FloorLog2(size_t n) { return 63 - __builtin_clzll(static_cast<unsigned long long>(n)); }
 
@@ -69,7 +70,8 @@ uint8_t* MapBytes(size_t bytes) {
 
 BufferPool* BufferPool::Create(size_t maxRetainedBytes) { return new BufferPool(maxRetainedBytes); }
 
-BufferPool::BufferPool(size_t maxRetainedBytes) : free_(kNumClasses), maxRetained_(maxRetainedBytes) {}
+BufferPool::BufferPool(size_t maxRetainedBytes)
+    : free_(kNumClasses), retainedPerClass_(kNumClasses, 0), maxRetained_(maxRetainedBytes) {}
 
 BufferPool::~BufferPool() {
   for (auto& list : free_) {
@@ -119,6 +121,7 @@ PoolBlock* BufferPool::Acquire(size_t size) {
       block = free_[cls].back();
       free_[cls].pop_back();
       stats_.bytesRetained -= block->capacity;
+      retainedPerClass_[cls] -= block->capacity;
       stats_.lent++;
       stats_.bytesOutstanding += block->capacity;
     }
@@ -142,10 +145,15 @@ void BufferPool::Release(PoolBlock* block) {
     std::lock_guard<std::mutex> lock(mutex_);
     stats_.returned++;
     stats_.bytesOutstanding -= block->capacity;
-    if (block->sizeClass >= 0 && stats_.bytesRetained + block->capacity <= maxRetained_) {
-      free_[block->sizeClass].push_back(block);
-      stats_.bytesRetained += block->capacity;
-      keep = true;
+    const int cls = block->sizeClass;
+    if (cls >= 0) {
+      const size_t limit = block->mapped ? maxRetained_ : kSmallClassRetained;
+      if (retainedPerClass_[cls] + block->capacity <= limit) {
+        free_[cls].push_back(block);
+        retainedPerClass_[cls] += block->capacity;
+        stats_.bytesRetained += block->capacity;
+        keep = true;
+      }
     }
   }
   if (!keep) {

@@ -12,6 +12,10 @@
 // classes (four per power of two); large blocks are mapped directly, advised
 // for transparent huge pages and touched once when created.
 //
+// Retention: each size class keeps at most a set number of free bytes (the
+// owner's limit for mapped classes, 16 MiB for small ones, whose fresh
+// allocation is cheap); beyond that, returned blocks are freed.
+//
 // The pool is reference counted: its owner holds one reference and each block
 // lent out holds one, so blocks that JavaScript keeps after the transport is
 // closed still return safely, and the pool is deleted with the last of them.
@@ -48,7 +52,7 @@ struct PoolStats {
 /** A pool of receive buffers; see the file comment for the ownership rules. */
 class BufferPool {
  public:
-  /** Creates a pool with one reference, owned by the caller. */
+  /** Creates a pool with one reference, owned by the caller; `maxRetainedBytes` applies per large size class. */
   static BufferPool* Create(size_t maxRetainedBytes);
 
   BufferPool(const BufferPool&) = delete;
@@ -77,6 +81,7 @@ class BufferPool {
 
   std::mutex mutex_;
   std::vector<std::vector<PoolBlock*>> free_;
+  std::vector<size_t> retainedPerClass_;
   size_t maxRetained_;
   PoolStats stats_;
   std::atomic<size_t> refs_{1};

@@ -92,7 +92,7 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
   jobTag_ = GetUint32(options, "tag", 0);
   splitThreshold_ = static_cast<size_t>(GetDouble(options, "splitThreshold", 16 * 1024));
   const bool wakeup = GetBool(options, "wakeup", true);
-  const auto maxRetained = static_cast<size_t>(GetDouble(options, "maxRetainedBytes", 256.0 * 1024 * 1024));
+  const auto maxRetained = static_cast<size_t>(GetDouble(options, "maxRetainedBytes", 128.0 * 1024 * 1024));
   onPart_ = Napi::Persistent(GetFunction(options, "onPart"));
   onPeerError_ = Napi::Persistent(GetFunction(options, "onPeerError"));
   onProtocolError_ = Napi::Persistent(GetFunction(options, "onProtocolError"));
@@ -359,7 +359,7 @@ void UcxWorker::OnWakeup() {
   Napi::Function wake = onWake_.Value();
   onWake_.Reset();
   try {
-    wake.MakeCallback(env.Undefined(), {}, *wakeContext_);
+    wake.MakeCallback(Value(), {}, *wakeContext_);
   } catch (const Napi::Error& error) {
     napi_fatal_exception(env, error.Value());
   }

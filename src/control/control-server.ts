@@ -165,7 +165,7 @@ export class ControlServer {
     if (differing.length > 0) {
       this.#options.events.onAbort(
         null,
-        `PEs ${differing.join(', ')} registered different chare classes, entry methods, maps or reducers than PE 0 (every PE must run the same program and register the same things)`,
+        `PE${differing.length > 1 ? 's' : ''} ${differing.join(', ')} registered different chare classes, entry methods, maps or reducers than PE 0 (every PE must run the same program and register the same things)`,
       );
       return;
     }

@@ -44,3 +44,23 @@ t.test('a PE killed mid-run ends the job with a clear error', async (t) => {
   t.equal(result.code, 137, 'exit code 128 + SIGKILL');
   t.match(result.stderr, /PE 1 \(pid \d+ on .*\) was killed by signal SIGKILL/);
 });
+
+t.test('a PE that never reaches the rendezvous is named', async (t) => {
+  const result = await runCharmrun(program('start-failures.ts'), { pes: 3, flags: ['++timeout', '3'], args: ['late'], timeoutMs: 30_000 });
+  t.notOk(result.timedOut);
+  t.equal(result.code, 1);
+  t.match(result.stderr, /rendezvous timed out after 3 s: PE 1 never arrived/);
+  t.notMatch(result.stdout, /main ran/);
+});
+
+t.test('PEs that registered different classes are refused', async (t) => {
+  const result = await runCharmrun(program('start-failures.ts'), { pes: 2, args: ['mismatch'], timeoutMs: 30_000 });
+  t.equal(result.code, 1);
+  t.match(result.stderr, /PE 1 registered different chare classes/);
+});
+
+t.test('a PE that exits before starting ends the job', async (t) => {
+  const result = await runCharmrun(program('start-failures.ts'), { pes: 2, args: ['no-start'], timeoutMs: 30_000 });
+  t.equal(result.code, 3);
+  t.match(result.stderr, /PE 1 \(pid \d+ on .*\) exited with code 3/);
+});

@@ -3,8 +3,13 @@
  * can complete before an earlier large rendezvous one. Sequence numbers are 32-bit and wrap.
  */
 export class ReorderBuffer<T> {
-  #next = 0;
+  #next: number;
   readonly #held = new Map<number, T>();
+
+  /** A buffer expecting sequence number `first` (0 for a new stream). */
+  constructor(first = 0) {
+    this.#next = first >>> 0;
+  }
 
   /** Messages waiting for an earlier one. */
   get held(): number {

@@ -13,7 +13,7 @@ export interface NativeWorkerOptions {
   readonly wakeup: boolean;
   /** Chunks of at least this many bytes travel alone, zero-copy. */
   readonly splitThreshold: number;
-  /** Most bytes of free receive buffers the pool keeps for reuse. */
+  /** Most bytes of free large receive buffers the pool keeps for reuse, per size class. */
   readonly maxRetainedBytes: number;
   /** Where the control header of each delivered part is written before `onPart` is called. */
   readonly scratch: Uint32Array;

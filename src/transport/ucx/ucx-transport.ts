@@ -49,7 +49,7 @@ export interface UcxTransportOptions {
   readonly peerCheckMs?: number;
   /** Segments of at least this many bytes are sent alone, zero-copy (default 16 KiB). */
   readonly splitThreshold?: number;
-  /** Most bytes of free receive buffers kept for reuse (default 256 MiB). */
+  /** Most bytes of free large receive buffers kept for reuse, per size class (default 128 MiB). */
   readonly maxRetainedBytes?: number;
   /** How long `close` waits for peers to take its goodbye before it forces the endpoints shut (default 2000 ms). */
   readonly closeTimeoutMs?: number;
@@ -100,7 +100,7 @@ export class UcxTransport extends TransportBase {
         tag: jobTag(this.#context.secret),
         wakeup: o.wakeup ?? true,
         splitThreshold: o.splitThreshold ?? 16 * 1024,
-        maxRetainedBytes: o.maxRetainedBytes ?? 256 * 1024 * 1024,
+        maxRetainedBytes: o.maxRetainedBytes ?? 128 * 1024 * 1024,
         scratch: this.#scratch,
         onPart: this.#onPart,
         onPeerError: this.#onPeerError,

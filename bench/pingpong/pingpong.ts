@@ -1,0 +1,106 @@
+/**
+ * OSU-style ping-pong between two chares on two PEs, through the runtime: half round-trip
+ * latency for 1 B .. 4 MiB, then windowed bandwidth (64 messages in flight, one ack per
+ * window). Prints one JSON line per measurement.
+ *
+ *     charmrun +p2 bench/pingpong/pingpong.ts [--max BYTES] [--label NAME]
+ */
+import { charm, ChareArray, type Future } from 'charm4ts';
+import { bandwidthWindows, latencyIterations, messageSizes, warmupIterations, WINDOW } from './sizes.js';
+
+class Endpoint extends ChareArray<Endpoint> {
+  #remaining = 0;
+  #done: Future<number> | undefined;
+  #start = 0;
+  #received = 0;
+  #lastData: Uint8Array | undefined;
+
+  /** Runs `iterations` round trips of `data` with the other endpoint; resolves to total seconds. */
+  run(data: Uint8Array, iterations: number, done: Future<number>): void {
+    this.#remaining = iterations;
+    this.#done = done;
+    this.#start = performance.now();
+    this.thisProxy.at(1).pong(data);
+  }
+  pong(data: Uint8Array): void {
+    this.thisProxy.at(0).ping(data);
+  }
+  ping(data: Uint8Array): void {
+    if (--this.#remaining > 0) {
+      this.thisProxy.at(1).pong(data);
+      return;
+    }
+    this.#done!.send((performance.now() - this.#start) / 1000);
+  }
+  /** Sends `windows` windows of WINDOW messages; the receiver acks each window. */
+  stream(data: Uint8Array, windows: number, done: Future<number>): void {
+    this.#remaining = windows;
+    this.#done = done;
+    this.#start = performance.now();
+    this.#sendWindow(data);
+  }
+  #sendWindow(data: Uint8Array): void {
+    const peer = this.thisProxy.at(1);
+    for (let i = 0; i < WINDOW; i++) peer.sink(data);
+  }
+  sink(_data: Uint8Array): void {
+    if (++this.#received % WINDOW === 0) this.thisProxy.at(0).ack();
+  }
+  ack(): void {
+    if (--this.#remaining > 0) {
+      this.#sendWindow(this.#lastData!);
+      return;
+    }
+    this.#done!.send((performance.now() - this.#start) / 1000);
+  }
+  /** Sets the payload that later windows resend. */
+  remember(data: Uint8Array): void {
+    this.#lastData = data;
+  }
+}
+charm.register(Endpoint);
+
+function flag(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+}
+
+charm.start(async (args) => {
+  if (charm.numPes() !== 2) {
+    charm.abort('the ping-pong benchmark needs exactly 2 PEs (charmrun +p2)');
+    return;
+  }
+  const max = Number(flag(args, '--max', String(4 << 20)));
+  const label = flag(args, '--label', 'charm4ts');
+  const pair = charm.createArray(Endpoint, 2);
+  const first = pair.at(0);
+  for (const size of messageSizes(max)) {
+    const data = new Uint8Array(size).fill(7);
+    await timed(first, data, warmupIterations(size));
+    const seconds = await timed(first, data, latencyIterations(size));
+    const iterations = latencyIterations(size);
+    console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transport.split(' ')[0], size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
+  }
+  for (const size of messageSizes(max)) {
+    const data = new Uint8Array(size).fill(7);
+    first.remember(data);
+    const windows = bandwidthWindows(size);
+    await streamed(first, data, 2);
+    const seconds = await streamed(first, data, windows);
+    const bytes = size * WINDOW * windows;
+    console.log(JSON.stringify({ bench: 'bandwidth', impl: label, transport: charm.transport.split(' ')[0], size, window: WINDOW, windows, MBps: bytes / seconds / 1e6 }));
+  }
+  charm.exit();
+});
+
+function timed(first: { run(data: Uint8Array, n: number, f: Future<number>): void }, data: Uint8Array, iterations: number): Future<number> {
+  const done = charm.createFuture<number>();
+  first.run(data, iterations, done);
+  return done;
+}
+
+function streamed(first: { stream(data: Uint8Array, n: number, f: Future<number>): void }, data: Uint8Array, windows: number): Future<number> {
+  const done = charm.createFuture<number>();
+  first.stream(data, windows, done);
+  return done;
+}

@@ -1,0 +1,29 @@
+/**
+ * Message sizes and iteration counts shared by the ping-pong benchmarks (OSU style: powers of
+ * two from 1 B to 4 MiB; fewer iterations for large messages).
+ */
+
+/** Message sizes in bytes. */
+export function messageSizes(max = 4 << 20): number[] {
+  const sizes: number[] = [];
+  for (let size = 1; size <= max; size *= 2) sizes.push(size);
+  return sizes;
+}
+
+/** Timed ping-pong iterations for a size. */
+export function latencyIterations(size: number): number {
+  return size <= 8192 ? 2000 : size <= 262144 ? 300 : 40;
+}
+
+/** Warm-up iterations for a size. */
+export function warmupIterations(size: number): number {
+  return Math.max(10, Math.floor(latencyIterations(size) / 10));
+}
+
+/** Messages in flight per bandwidth window. */
+export const WINDOW = 64;
+
+/** Timed bandwidth windows for a size. */
+export function bandwidthWindows(size: number): number {
+  return size <= 8192 ? 100 : size <= 262144 ? 20 : 4;
+}

@@ -1,0 +1,128 @@
+/**
+ * One block of the Jacobi grid as a chare: each iteration it sends its edges to its four
+ * neighbours (fresh typed arrays, handed over without copying), takes the halos of the same
+ * iteration as they come (a neighbour may already be one iteration ahead: its halos wait),
+ * and steps once all have arrived. There is no barrier between iterations.
+ */
+import { charm, ChareArray, Reducer, type Future } from 'charm4ts';
+import { Block, createJacobiKernel, opposite, SIDES, type JacobiKernel, type Side } from './kernel/index.js';
+
+/** What every block is created with. */
+export interface StencilConfig {
+  readonly n: number;
+  readonly m: number;
+  /** Blocks along rows and columns. */
+  readonly br: number;
+  readonly bc: number;
+  readonly kernel: 'auto' | 'wasm-simd' | 'wasm' | 'js';
+}
+
+/**
+ * Result of a phase, summed over blocks: [checksum, compute seconds of PE 0, ..., of PE p-1].
+ */
+export type PhaseResult = Float64Array;
+
+const kernels = new Map<string, JacobiKernel>();
+
+/** One kernel per PE and variant (compiling WebAssembly once per PE, not per block). */
+function kernelFor(variant: StencilConfig['kernel']): JacobiKernel {
+  let kernel = kernels.get(variant);
+  if (kernel === undefined) kernels.set(variant, (kernel = createJacobiKernel(variant)));
+  return kernel;
+}
+
+const OFFSET: Record<Side, readonly [number, number]> = { north: [-1, 0], south: [1, 0], west: [0, -1], east: [0, 1] };
+
+/** A block of the grid. */
+export class StencilBlock extends ChareArray<StencilBlock> {
+  readonly #block: Block;
+  readonly #neighbours: number;
+  #iteration = 0;
+  #target = 0;
+  #received = 0;
+  readonly #early: [Side, Float64Array][] = [];
+  #computeSeconds = 0;
+  #done: Future<PhaseResult> | undefined;
+  #lastProgress = 0;
+
+  constructor(config: StencilConfig) {
+    super();
+    const [r, c] = this.thisIndex as [number, number];
+    const rows = config.n / config.br;
+    const cols = config.m / config.bc;
+    this.#block = new Block({ row0: r * rows, col0: c * cols, rows, cols, n: config.n, m: config.m }, kernelFor(config.kernel));
+    this.#neighbours = SIDES.filter((side) => !this.#block.onBoundary(side)).length;
+  }
+
+  /** Kernel variant in use on this block. */
+  variant(): string {
+    return this.#block.variant;
+  }
+
+  /** Runs iterations until the block has done `until` in all, then contributes its phase result to `done`. */
+  run(until: number, done: Future<PhaseResult>): void {
+    this.#target = until;
+    this.#done = done;
+    this.#computeSeconds = 0;
+    if (this.#iteration < this.#target) this.#sendEdges();
+    this.#advance();
+  }
+
+  /** The halo a neighbour sent for `iteration`, for this block's `side`. */
+  halo(iteration: number, side: Side, values: Float64Array): void {
+    if (iteration !== this.#iteration) {
+      this.#early.push([side, values]);
+      return;
+    }
+    this.#block.setHalo(side, values);
+    this.#received++;
+    this.#advance();
+  }
+
+  #sendEdges(): void {
+    const [r, c] = this.thisIndex as [number, number];
+    for (const side of SIDES) {
+      if (this.#block.onBoundary(side)) continue;
+      const [dr, dc] = OFFSET[side];
+      this.thisProxy.at(r + dr, c + dc).halo(this.#iteration, opposite(side), this.#block.edge(side));
+    }
+  }
+
+  /** Steps while every halo of the current iteration is in and the phase is not over. */
+  #advance(): void {
+    while (this.#received === this.#neighbours && this.#iteration < this.#target) {
+      const start = performance.now();
+      this.#block.step();
+      this.#computeSeconds += (performance.now() - start) / 1000;
+      this.#iteration++;
+      this.#received = 0;
+      this.#progress();
+      if (this.#iteration === this.#target) {
+        this.#finish();
+        return;
+      }
+      this.#sendEdges();
+      const early = this.#early.splice(0);
+      for (const [side, values] of early) {
+        this.#block.setHalo(side, values);
+        this.#received++;
+      }
+    }
+  }
+
+  #finish(): void {
+    const result = new Float64Array(1 + charm.numPes());
+    result[0] = this.#block.interiorSum();
+    result[1 + charm.myPe()] = this.#computeSeconds;
+    this.contribute(result, Reducer.sum, this.#done!);
+  }
+
+  /** Element [0,0] shows progress on a terminal, at most twice a second. */
+  #progress(): void {
+    if (!process.stderr.isTTY || this.thisIndex[0] !== 0 || this.thisIndex[1] !== 0) return;
+    const now = performance.now();
+    if (now - this.#lastProgress < 500 && this.#iteration !== this.#target) return;
+    this.#lastProgress = now;
+    process.stderr.write(`\r  iteration ${this.#iteration} / ${this.#target}${this.#iteration === this.#target ? '\n' : ''}`);
+  }
+}

@@ -1,0 +1,209 @@
+/** Tests Scheduler (src/runtime/scheduler.ts): FIFO draining, yielding to the event loop, stop(), and polling, arming and waking of poll sources. */
+import t from 'tap';
+import { DEFAULT_SCHEDULER_OPTIONS, Scheduler, type PollSource, type SchedulerOptions } from '../../../src/runtime/scheduler.js';
+import { waitFor, withTimeout } from './fakes.js';
+
+/** A polled source whose arrivals are delivered into the scheduler when it is polled. */
+class FakeSource implements PollSource {
+  polls = 0;
+  arms = 0;
+  wake: (() => void) | undefined;
+  /** What arm() returns. */
+  armResult = true;
+  readonly #arrived: number[] = [];
+
+  constructor(readonly deliver: (message: number) => void) {}
+
+  /** Something arrived on the wire (not yet polled). */
+  arrive(...messages: number[]): void {
+    this.#arrived.push(...messages);
+  }
+
+  poll(): number {
+    this.polls++;
+    const messages = this.#arrived.splice(0);
+    for (const message of messages) this.deliver(message);
+    return messages.length;
+  }
+
+  arm(wake: () => void): boolean {
+    this.arms++;
+    this.wake = wake;
+    return this.armResult;
+  }
+}
+
+const FAST: SchedulerOptions = { batchSize: 4, batchTimeMs: 1, spinMicros: 50 };
+
+t.test('defaults are the documented tunables', async (t) => {
+  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchSize: 16, batchTimeMs: 2, spinMicros: 50 });
+});
+
+t.test('messages run one at a time in FIFO order', async (t) => {
+  const seen: number[] = [];
+  let running = false;
+  const scheduler = new Scheduler<number>((m) => {
+    if (running) throw new Error('re-entered');
+    running = true;
+    seen.push(m);
+    running = false;
+  });
+  for (let i = 0; i < 200; i++) scheduler.enqueue(i);
+  t.equal(scheduler.queued, 200, 'queued, not run synchronously');
+  t.strictSame(seen, [], 'nothing ran inside enqueue');
+  await waitFor(() => seen.length === 200, 'all 200 messages');
+  t.strictSame(seen, Array.from({ length: 200 }, (_, i) => i));
+  t.equal(scheduler.queued, 0);
+  t.notOk(scheduler.busy);
+});
+
+t.test('messages enqueued while handling run after those already queued', async (t) => {
+  const seen: string[] = [];
+  const scheduler: Scheduler<string> = new Scheduler<string>((m) => {
+    seen.push(m);
+    if (m === 'a') {
+      t.ok(scheduler.busy, 'busy while handling');
+      scheduler.enqueue('a2', true);
+      t.strictSame(seen, ['a'], 'an enqueue while draining does not run the message inside the handler');
+    }
+  });
+  scheduler.enqueue('a');
+  scheduler.enqueue('b');
+  scheduler.enqueue('c');
+  await waitFor(() => seen.length === 4, 'four messages');
+  t.strictSame(seen, ['a', 'b', 'c', 'a2']);
+});
+
+t.test('enqueue(now) from outside a drain runs the queue synchronously', async (t) => {
+  const seen: number[] = [];
+  const scheduler = new Scheduler<number>((m) => seen.push(m));
+  scheduler.enqueue(1);
+  scheduler.enqueue(2, true);
+  t.strictSame(seen, [1, 2], 'both ran before enqueue returned, in order');
+});
+
+t.test('a handler that throws does not wedge the scheduler', async (t) => {
+  const seen: number[] = [];
+  const scheduler = new Scheduler<number>((m) => {
+    seen.push(m);
+    if (m === 1) throw new Error('boom');
+  });
+  scheduler.enqueue(1);
+  t.throws(() => scheduler.enqueue(2, true), /boom/, 'the error reaches the caller of the drain');
+  t.notOk(scheduler.busy, 'not left busy');
+  scheduler.enqueue(3, true);
+  t.strictSame(seen, [1, 2, 3], 'later messages still run');
+});
+
+t.test('the event loop gets turns while a handler keeps the queue full', async (t) => {
+  let handled = 0;
+  let streaming = true;
+  let immediateRanAt = -1;
+  let timerRanAt = -1;
+  const started = performance.now();
+  const scheduler: Scheduler<number> = new Scheduler<number>((m) => {
+    handled++;
+    // An endless stream, cut after 2 s so that a scheduler that never yields fails instead of hanging.
+    if (performance.now() - started > 2000) streaming = false;
+    else scheduler.enqueue(m + 1);
+  }, FAST);
+  scheduler.enqueue(0);
+  setImmediate(() => (immediateRanAt = streaming ? handled : -2));
+  setTimeout(() => (timerRanAt = streaming ? handled : -2), 5);
+  try {
+    await waitFor(() => immediateRanAt !== -1 && timerRanAt !== -1, 'a setImmediate and a timer to run', 4000);
+  } finally {
+    scheduler.stop();
+  }
+  t.ok(immediateRanAt > 0, `the setImmediate callback ran during the stream (after ${immediateRanAt} messages)`);
+  t.ok(timerRanAt > 0, `the timer ran during the stream (after ${timerRanAt} messages)`);
+  const stoppedAt = handled;
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  t.equal(handled, stoppedAt, 'nothing runs after stop()');
+});
+
+t.test('stop() drops the queue and ignores later messages', async (t) => {
+  const seen: number[] = [];
+  const scheduler = new Scheduler<number>((m) => {
+    seen.push(m);
+    if (m === 2) scheduler.stop();
+  });
+  scheduler.enqueue(1);
+  scheduler.enqueue(2);
+  scheduler.enqueue(3);
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  t.strictSame(seen, [1, 2], 'the message after stop() did not run');
+  t.equal(scheduler.queued, 0, 'the queue was emptied');
+  scheduler.enqueue(4, true);
+  scheduler.enqueue(5);
+  await new Promise((resolve) => setImmediate(resolve));
+  t.strictSame(seen, [1, 2], 'messages after stop() are ignored');
+  t.equal(scheduler.queued, 0);
+});
+
+t.test('a long queue keeps its order across compaction', async (t) => {
+  const seen: number[] = [];
+  const scheduler = new Scheduler<number>((m) => {
+    seen.push(m);
+    if (m < 3000) scheduler.enqueue(m + 3000);
+  }, FAST);
+  for (let i = 0; i < 3000; i++) scheduler.enqueue(i);
+  await waitFor(() => seen.length === 6000, '6000 messages', 5000);
+  t.strictSame(seen, Array.from({ length: 6000 }, (_, i) => i));
+});
+
+t.test('a poll source is polled, delivers into the queue, and is armed when idle', async (t) => {
+  const seen: number[] = [];
+  const scheduler: Scheduler<number> = new Scheduler<number>((m) => seen.push(m), FAST);
+  const source = new FakeSource((m) => scheduler.enqueue(m, true));
+  source.arrive(1, 2, 3);
+  scheduler.addPollSource(source);
+  await waitFor(() => source.arms > 0, 'the source to be armed');
+  t.strictSame(seen, [1, 2, 3], 'what arrived before was delivered by polling');
+  t.ok(source.polls > 1, 'it was polled again (spinning) before arming');
+  const armsBefore = source.arms;
+  const pollsBefore = source.polls;
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  t.equal(source.polls, pollsBefore, 'a parked scheduler does not poll');
+  t.equal(source.arms, armsBefore, 'nor re-arm');
+
+  source.arrive(4, 5);
+  source.wake!();
+  t.strictSame(seen, [1, 2, 3, 4, 5], 'waking drains what arrived');
+  t.ok(source.polls > pollsBefore, 'waking polled the source');
+  await waitFor(() => source.arms > armsBefore, 'the source to be armed again');
+  scheduler.stop();
+});
+
+t.test('a source that cannot be armed is polled again', async (t) => {
+  const seen: number[] = [];
+  const scheduler: Scheduler<number> = new Scheduler<number>((m) => seen.push(m), { ...FAST, spinMicros: 0 });
+  const source = new FakeSource((m) => scheduler.enqueue(m, true));
+  source.armResult = false; // "something is pending: poll again"
+  scheduler.addPollSource(source);
+  await waitFor(() => source.arms >= 3, 'several arm attempts');
+  source.arrive(9);
+  await waitFor(() => seen.length === 1, 'the message that arrived meanwhile');
+  t.strictSame(seen, [9]);
+  scheduler.stop();
+  const polls = source.polls;
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  t.ok(source.polls - polls <= 1, 'stop() ends the polling');
+});
+
+t.test('a message enqueued while parked is handled without a wake-up', async (t) => {
+  const seen: number[] = [];
+  const scheduler: Scheduler<number> = new Scheduler<number>((m) => seen.push(m), FAST);
+  const source = new FakeSource((m) => scheduler.enqueue(m, true));
+  scheduler.addPollSource(source);
+  await waitFor(() => source.arms > 0, 'parked');
+  scheduler.enqueue(42);
+  await withTimeout(
+    (async () => {
+      while (seen.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    })(),
+    'the local message',
+  );
+  t.strictSame(seen, [42]);
+  scheduler.stop();
+});

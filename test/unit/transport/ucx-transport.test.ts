@@ -1,0 +1,237 @@
+/**
+ * UcxTransport between two processes: this test process is PE 0, a forked scripted peer
+ * (fixtures/ucx-peer.ts) is PE 1. Skipped, with the reason, where the addon is unavailable.
+ */
+import t from 'tap';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { BadStateError } from '../../../src/errors.js';
+import { loadUcxAddon } from '../../../src/transport/ucx/ucx-availability.js';
+import { startPair, pump } from './fixtures/ucx-harness.js';
+import { frameDigest, interleavedSizes, isPatternFrame, patternFrame } from './fixtures/ucx-frames.js';
+
+const availability = loadUcxAddon();
+const skip = availability.available ? false : `ucx addon unavailable: ${availability.reason}`;
+const addon = availability.available ? availability.addon : undefined!;
+
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+t.test('small frames arrive complete and in order, both ways', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  const count = 300;
+  const sizes = (i: number): number[] => (i % 3 === 0 ? [] : i % 3 === 1 ? [8] : [1, 2]);
+  for (let i = 0; i < count; i++) transport.send(1, patternFrame(i, 1 + (i % 60), sizes(i)));
+  await pump(transport, () => recorded.frames.length >= count);
+  t.equal(recorded.frames.length, count);
+  const inOrder = recorded.frames.every(({ from, frame }, i) => from === 1 && isPatternFrame(frame, i, 1 + (i % 60), sizes(i)));
+  t.ok(inOrder, 'every echoed frame equals what was sent, in send order');
+  t.same(recorded.protocolErrors, []);
+  t.same(recorded.lost, []);
+});
+
+t.test('a 4 MiB segment arrives bitwise intact', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  const frame = patternFrame(4242, 24, [4 << 20]);
+  transport.send(1, frame);
+  const seen = await peer.next('frame', transport);
+  t.equal(seen.digest, frameDigest(frame), 'the peer received exactly the bytes sent');
+  t.equal(seen.aligned, true);
+  await pump(transport, () => recorded.frames.length >= 1);
+  const echoed = recorded.frames[0]!.frame;
+  t.equal(echoed.segments[0]!.byteLength, 4 << 20);
+  t.ok(Buffer.from(echoed.segments[0]!).equals(Buffer.from(frame.segments[0]!)), 'and the echo matches bit for bit');
+  t.ok(isPatternFrame(echoed, 4242, 24, [4 << 20]));
+});
+
+t.test('many interleaved large and small frames from one sender arrive complete and in order', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  const count = 80;
+  const schedule = interleavedSizes(count);
+  peer.command({ cmd: 'burst', to: 0, count });
+  await pump(transport, () => recorded.frames.length >= count, 60000);
+  t.equal(recorded.frames.length, count);
+  const bad = recorded.frames.findIndex(({ frame }, i) => !isPatternFrame(frame, i + 1, 16 + (i % 40), schedule[i]!));
+  t.equal(bad, -1, 'frame i is the i-th frame sent (large ones were not overtaken)');
+  t.ok(
+    recorded.frames.every(({ frame }) => frame.segments.every((s) => s.byteOffset % 8 === 0)),
+    'every segment is 8-byte aligned in its buffer',
+  );
+});
+
+t.test('several segments per frame with odd lengths', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  const layouts = [
+    [1, 7, 13, 8191, 16385, 100003, 3],
+    [0, 5, 0],
+    Array.from({ length: 300 }, (_, i) => (i * 37) % 101),
+    [16383, 16384, 16385],
+    [3 << 20, 1, (1 << 20) + 7],
+  ];
+  layouts.forEach((sizes, i) => transport.send(1, patternFrame(100 + i, 3 + i, sizes)));
+  await pump(transport, () => recorded.frames.length >= layouts.length, 60000);
+  const seen = peer.ofType('frame');
+  layouts.forEach((sizes, i) => {
+    t.equal(seen[i]?.digest, frameDigest(patternFrame(100 + i, 3 + i, sizes)), `layout ${i}: the peer got the same bytes`);
+    t.equal(seen[i]?.aligned, true, `layout ${i}: segments aligned at the peer`);
+    const echoed = recorded.frames[i]!.frame;
+    t.ok(isPatternFrame(echoed, 100 + i, 3 + i, sizes), `layout ${i}: echo intact`);
+    t.ok(echoed.segments.every((s) => s.byteOffset % 8 === 0), `layout ${i}: segments aligned here`);
+  });
+});
+
+t.test('a parked peer (event fd through libuv) wakes for small and large frames', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon, { park: true });
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  for (let round = 0; round < 20; round++) {
+    const sizes = round % 4 === 3 ? [1 << 20] : [8];
+    transport.send(1, patternFrame(round, 8, sizes));
+    await pump(transport, () => recorded.frames.length > round);
+    // Let the peer go idle and park again before the next frame.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  t.ok(recorded.frames.every(({ frame }, i) => isPatternFrame(frame, i, 8, i % 4 === 3 ? [1 << 20] : [8])));
+});
+
+t.test('arm parks this PE until the peer sends', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  while (transport.poll() > 0);
+  let woken = false;
+  const parked = transport.arm(() => {
+    woken = true;
+  });
+  if (parked) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    t.equal(woken, false, 'nothing arrived, so no wake');
+  }
+  transport.send(1, patternFrame(1, 8, []));
+  const deadline = Date.now() + 10000;
+  while (parked && !woken && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 1));
+  t.ok(!parked || woken, 'the echo woke the parked PE');
+  await pump(transport, () => recorded.frames.length >= 1);
+  t.ok(isPatternFrame(recorded.frames[0]!.frame, 1, 8, []));
+});
+
+t.test('received buffers return to the pool only when nothing can see them', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  transport.send(1, patternFrame(7, 8, [1 << 20]));
+  await pump(transport, () => recorded.frames.length >= 1);
+  const kept = recorded.frames[0]!.frame;
+  for (let i = 0; i < 30; i++) transport.send(1, patternFrame(8, 8, [1 << 20]));
+  await pump(transport, () => recorded.frames.length >= 31);
+  recorded.frames.length = 1;
+  collectGarbage();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  collectGarbage();
+  const stats = transport.poolStats();
+  t.ok(stats.returned > 0, `collected frames went back to the pool (${stats.returned} of ${stats.lent})`);
+  t.ok(isPatternFrame(kept, 7, 8, [1 << 20]), 'a frame still referenced was never reused');
+
+  const before = transport.poolStats().returned;
+  transport.release(kept);
+  t.equal(kept.segments[0]!.byteLength, 0, 'release detaches: views left behind read as empty');
+  t.ok(transport.poolStats().returned > before, 'and the memory is back at once');
+});
+
+t.test('a peer that closes is reported once, and close is idempotent', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon);
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  transport.send(1, patternFrame(1, 8, []));
+  await pump(transport, () => recorded.frames.length >= 1);
+  peer.command({ cmd: 'close' });
+  await peer.next('closed', transport);
+  await pump(transport, () => recorded.lost.length >= 1);
+  t.same(recorded.lost, [{ pe: 1, reason: 'PE 1 closed its ucx transport' }]);
+  const first = transport.close();
+  t.equal(transport.close(), first, 'the same promise');
+  await first;
+  t.throws(() => transport.send(1, patternFrame(1, 8, [])), BadStateError);
+  t.equal(transport.poll(), 0);
+  await peer.kill();
+  t.same(recorded.protocolErrors, []);
+});
+
+t.test('a same-host peer that dies is reported (process watch)', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon, { local: { peerCheckMs: 100 } });
+  t.teardown(() => transport.close());
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  await peer.kill('SIGKILL');
+  await pump(transport, () => recorded.lost.length >= 1, 10000);
+  t.equal(recorded.lost.length, 1);
+  t.equal(recorded.lost[0]!.pe, 1);
+  t.match(recorded.lost[0]!.reason, /process of PE 1 .* is gone/);
+  transport.send(1, patternFrame(1, 8, [1 << 20]));
+  await pump(transport, () => true);
+  t.equal(recorded.lost.length, 1, 'sends to a lost peer are dropped, not reported again');
+});
+
+t.test('with UCX peer error handling, a dead peer is reported by UCX', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon, { local: { errorHandling: 'peer', peerCheckMs: 0 } });
+  t.teardown(() => transport.close());
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  transport.send(1, patternFrame(1, 8, []));
+  await pump(transport, () => recorded.frames.length >= 1);
+  await peer.kill('SIGKILL');
+  const deadline = Date.now() + 30000;
+  while (recorded.lost.length === 0 && Date.now() < deadline) {
+    transport.send(1, patternFrame(2, 8, [4096]));
+    await pump(transport, () => true);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  t.equal(recorded.lost.length, 1, 'reported once');
+  t.match(recorded.lost[0]?.reason ?? '', /^ucx: UCX (endpoint error|send failed)/);
+});
+
+t.test('messages from another job are refused as protocol errors', { skip }, async (t) => {
+  const { transport, recorded, peer } = await startPair(addon, { peerSecret: 'another-job' });
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'burst', to: 0, count: 3 });
+  await pump(transport, () => recorded.protocolErrors.length >= 3);
+  t.equal(recorded.frames.length, 0, 'nothing delivered');
+  t.match(recorded.protocolErrors[0], /foreign job/);
+});
