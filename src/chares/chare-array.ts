@@ -26,5 +26,30 @@ export abstract class ChareArray<Self = any> extends ChareBase {
   get thisIndex(): readonly number[] {
     return this[ELEMENT].index;
   }
+
+  /**
+   * Reached a sync point for load balancing. Every element of the array must call it; once all
+   * have, the runtime may move elements between PEs, then calls each element's
+   * resumeFromSync() (on the PE where it now lives).
+   */
+  atSync(): void {
+    const record = this[ELEMENT];
+    record.services.atSync(record);
+  }
+
+  /**
+   * Moves this element to PE `pe` once the current entry method (and any async one of this
+   * element) has finished. Messages sent to it meanwhile follow it, in order.
+   */
+  migrate(pe: number): void {
+    const record = this[ELEMENT];
+    record.services.migrate(record, pe);
+  }
+
+  /** Called when load balancing is over (override it to continue the computation). */
+  resumeFromSync(): void {}
+
+  /** Called on the new PE right after the element arrived there (override it to rebuild caches). */
+  migrated(): void {}
 }
 Object.defineProperty(ChareArray.prototype, CHARE_BASE, { value: true });

@@ -19,4 +19,8 @@ export interface ChareServices {
   allreduce(record: ElementRecord, value: unknown, reducer: ReducerLike, section: unknown): PromiseLike<unknown>;
   /** This PE's number. */
   myPe(): number;
+  /** The element reached a load-balancing sync point. */
+  atSync(record: ElementRecord): void;
+  /** Moves the element to PE `pe` once it is idle. */
+  migrate(record: ElementRecord, pe: number): void;
 }

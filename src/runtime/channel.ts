@@ -13,6 +13,14 @@ export interface ChannelTransport {
   sendToPeer(peerColl: number, peerIndex: Index, senderKey: string, port: number, seq: number, value: unknown): void;
 }
 
+/** What a channel inbox carries when its chare migrates. */
+export interface ChannelInboxState {
+  readonly values: unknown[];
+  readonly early: [number, unknown][];
+  readonly nextSeq: number;
+  readonly sendSeq: number;
+}
+
 /** Receive side of one channel, kept in the owning chare's record. */
 export class ChannelInbox {
   readonly #values: unknown[] = [];
@@ -41,6 +49,26 @@ export class ChannelInbox {
     const waiter = this.#waiters.shift();
     if (waiter !== undefined) waiter.resolve(value);
     else this.#values.push(value);
+  }
+
+  /** True while a `recv` is waiting (the chare is inside an async method and cannot migrate). */
+  get waiting(): boolean {
+    return this.#waiters.length > 0;
+  }
+
+  /** The inbox's state, for migration (no recv may be waiting). */
+  toState(): ChannelInboxState {
+    return { values: [...this.#values], early: [...this.#early], nextSeq: this.#nextSeq, sendSeq: this.sendSeq };
+  }
+
+  /** Rebuilds an inbox from its migrated state. */
+  static fromState(state: ChannelInboxState): ChannelInbox {
+    const inbox = new ChannelInbox();
+    inbox.#values.push(...state.values);
+    for (const [seq, value] of state.early) inbox.#early.set(seq, value);
+    inbox.#nextSeq = state.nextSeq;
+    inbox.sendSeq = state.sendSeq;
+    return inbox;
   }
 
   /** The next value, now if one is waiting. */

@@ -3,7 +3,7 @@
  * allreduce.
  */
 import type { ChareServices, ReducerLike } from '../chares/chare-services.js';
-import { InvalidArgumentError } from '../errors.js';
+import { BadPeError, InvalidArgumentError } from '../errors.js';
 import type { CollectionManager } from './collection-manager.js';
 import type { ElementRecord } from './element.js';
 import { Future, type FutureTable } from './future.js';
@@ -16,6 +16,8 @@ import { assertSerializable } from './serializable-check.js';
 /** The parts chare services work with. */
 export interface ChareServiceParts {
   readonly ctx: PeContext;
+  /** Load balancer of this PE (sync points). */
+  readonly atSync: (record: ElementRecord) => void;
   readonly collections: () => CollectionManager;
   readonly reductions: ReductionManager;
   readonly futures: FutureTable;
@@ -33,6 +35,17 @@ export class RuntimeChareServices implements ChareServices {
 
   myPe(): number {
     return this.#parts.ctx.myPe;
+  }
+
+  atSync(record: ElementRecord): void {
+    this.#parts.atSync(record);
+  }
+
+  migrate(record: ElementRecord, pe: number): void {
+    const { numPes, myPe } = this.#parts.ctx;
+    if (!Number.isInteger(pe) || pe < 0 || pe >= numPes) throw new BadPeError(pe, numPes);
+    if (pe === myPe) return;
+    record.pendingMove = { pe, notify: -1 };
   }
 
   collectionProxy(record: ElementRecord): unknown {

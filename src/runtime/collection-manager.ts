@@ -99,7 +99,7 @@ export class CollectionManager {
     this.#collections.set(coll.id, coll);
     if (!coll.sparse) this.#defineCollectionScope(coll, coll.homeCounts());
     for (const index of coll.indicesHomedOn(myPe)) {
-      if (coll.spec.kind === 'array') coll.homes.set(coll.key(index), { index, pe: myPe });
+      if (coll.spec.kind === 'array') coll.homes.set(coll.key(index), { index, pe: myPe, epoch: 0 });
       this.createElement(coll, index, message.args);
     }
     const early = this.#early.get(coll.id);
@@ -148,7 +148,7 @@ export class CollectionManager {
       return;
     }
     const pe = message.pe < 0 ? me : message.pe;
-    coll.homes.set(key, { index: message.index, pe });
+    coll.homes.set(key, { index: message.index, pe, epoch: 0 });
     if (pe === me) {
       this.createElement(coll, message.index, message.args);
     } else {

@@ -11,11 +11,19 @@ import type { CollectionSpec, InvokeMessage } from './message.js';
 import type { ProxyBase, ProxyHost, ProxyTarget } from './proxy.js';
 import type { ClassInfo } from './registry.js';
 
-/** An element whose home is this PE, and the PE it lives on now. */
-export interface HomeEntry {
-  readonly index: Index;
-  /** Current PE of the element. */
+/**
+ * Where an element is believed to live. `epoch` counts the element's migrations: information
+ * with a lower epoch than what a PE already has is stale and ignored, so forwarding pointers
+ * always lead forward along the element's path and can never form a cycle.
+ */
+export interface Location {
   pe: number;
+  epoch: number;
+}
+
+/** An element whose home is this PE, and where it lives now. */
+export interface HomeEntry extends Location {
+  readonly index: Index;
 }
 
 /** A collection on one PE. */
@@ -24,8 +32,8 @@ export class Collection {
   readonly local = new Map<string, ElementRecord>();
   /** Elements whose home is this PE (arrays only), by key. */
   readonly homes = new Map<string, HomeEntry>();
-  /** Last known PE of elements homed elsewhere, by key. */
-  readonly cache = new Map<string, number>();
+  /** Last known location of elements that are not here, by key (for homed elements: `homes`). */
+  readonly cache = new Map<string, Location>();
   /** Next sequence number for messages from this PE to each element, by key. */
   readonly outSeq = new Map<string, number>();
   /** At the home: messages for elements not inserted yet, by key. */

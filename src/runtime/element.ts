@@ -47,6 +47,12 @@ export class ElementRecord {
   load = 0;
   /** Async entry methods of this element still running. */
   activeAsync = 0;
+  /** Number of times the element has migrated (its location epoch). */
+  epoch = 0;
+  /** True between the element's atSync() and its resumeFromSync(). */
+  atSync = false;
+  /** A migration waiting for the element to be idle: destination and the PE to notify (-1: none). */
+  pendingMove: { readonly pe: number; readonly notify: number } | null = null;
 
   constructor(
     /** What the chare base class asks of the runtime. */

@@ -24,6 +24,9 @@ export interface Delivery {
 /** A runtime-internal entry method (negative id). */
 export type InternalEntry = (element: ElementRecord, collection: Collection, args: unknown[]) => void;
 
+/** Called when an element has finished a call and runs no async entry method. */
+export type IdleHook = (element: ElementRecord, collection: Collection) => void;
+
 /** Where outcomes go. */
 export interface OutcomeSink {
   /** Sends a value or error to a future. */
@@ -41,10 +44,16 @@ export class EntryDispatcher {
   readonly #ctx: PeContext;
   readonly #sink: OutcomeSink;
   readonly #internal = new Map<number, InternalEntry>();
+  #idle: IdleHook = () => undefined;
 
   constructor(ctx: PeContext, sink: OutcomeSink) {
     this.#ctx = ctx;
     this.#sink = sink;
+  }
+
+  /** Sets the hook run when an element with a pending migration becomes idle. */
+  onIdle(hook: IdleHook): void {
+    this.#idle = hook;
   }
 
   /** Registers the handler of a runtime-internal entry id. */
@@ -71,6 +80,7 @@ export class EntryDispatcher {
     }
     this.#execute(element, coll, entry, delivery);
     if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+    if (element.pendingMove !== null && element.activeAsync === 0) this.#idle(element, coll);
   }
 
   #whenHolds(element: ElementRecord, entry: EntryInfo, delivery: Delivery): boolean {
@@ -125,14 +135,20 @@ export class EntryDispatcher {
       (value) => {
         element.activeAsync--;
         this.#succeed(element, coll, entry.name, delivery, value);
-        if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+        this.#afterAsync(element, coll);
       },
       (error: unknown) => {
         element.activeAsync--;
         this.#fail(element, coll, entry.name, delivery, error);
-        if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+        this.#afterAsync(element, coll);
       },
     );
+  }
+
+  #afterAsync(element: ElementRecord, coll: Collection): void {
+    if (coll.local.get(element.key) !== element) return;
+    if (element.whenQueue.length > 0) this.#retryHeld(element, coll);
+    if (element.pendingMove !== null && element.activeAsync === 0) this.#idle(element, coll);
   }
 
   #succeed(element: ElementRecord, coll: Collection, method: string, delivery: Delivery, value: unknown): void {
@@ -159,6 +175,10 @@ export class EntryDispatcher {
       return;
     }
     const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
-    this.#ctx.fatal(`uncaught error in ${where} on PE ${this.#ctx.myPe} (no caller awaits it):\n${detail}`);
+    const hint =
+      element.epoch > 0 && error instanceof TypeError && /private member|private field/.test(error.message)
+        ? `\n(${element.label} has migrated: JavaScript #private fields do not move with a chare; keep its state in ordinary fields, or define pack()/unpack())`
+        : '';
+    this.#ctx.fatal(`uncaught error in ${where} on PE ${this.#ctx.myPe} (no caller awaits it):\n${detail}${hint}`);
   }
 }

@@ -1,15 +1,17 @@
 /**
  * Location management for chare messages: routes each call to the PE where its target lives,
  * forwards through the target's home when the sender does not know, tells senders where the
- * target went, buffers messages for targets not there yet, and delivers every message to an
- * array element exactly once and in per-sender order (per sending PE, a sequence number per
- * target, restored on arrival).
+ * target went, buffers messages for targets not there yet, moves elements between PEs, and
+ * delivers every message to an array element exactly once and in per-sender order (per
+ * sending PE, a sequence number per target, restored on arrival and carried by migration).
  */
-import type { Collection } from './collection.js';
-import type { ElementRecord } from './element.js';
+import type { Collection, Location } from './collection.js';
+import { ElementRecord } from './element.js';
 import type { Index } from './index-space.js';
-import { Kind, type AckRequest, type FutureRef, type InvokeMessage } from './message.js';
+import { Kind, type AckRequest, type FutureRef, type InvokeMessage, type MigrateMessage } from './message.js';
+import { packChare, packRuntime, unpackChare, unpackRuntime, type ElementRuntimeState } from './migration.js';
 import type { PeContext } from './pe-context.js';
+import type { ChareServices } from '../chares/chare-services.js';
 
 /** Most times one message may be forwarded before the runtime declares a routing loop. */
 export const MAX_HOPS = 64;
@@ -17,14 +19,25 @@ export const MAX_HOPS = 64;
 /** Runs a message on an element that lives here (the entry dispatcher). */
 export type ElementDeliver = (element: ElementRecord, collection: Collection, message: InvokeMessage) => void;
 
-/** Routes, forwards, buffers and orders messages to chares. */
+/** Told when a migrated element has landed here (the load balancer counts arrivals). */
+export type ArrivalListener = (coll: Collection, element: ElementRecord, notify: number) => void;
+
+/** Routes, forwards, buffers, migrates and orders messages to chares. */
 export class LocationManager {
   readonly #ctx: PeContext;
   readonly #deliver: ElementDeliver;
+  #services: ChareServices | undefined;
+  #onArrival: ArrivalListener = () => undefined;
 
   constructor(ctx: PeContext, deliver: ElementDeliver) {
     this.#ctx = ctx;
     this.#deliver = deliver;
+  }
+
+  /** Sets what rebuilt elements use to reach the runtime, and who hears of arrivals. */
+  connect(services: ChareServices, onArrival: ArrivalListener): void {
+    this.#services = services;
+    this.#onArrival = onArrival;
   }
 
   /** Sends an entry-method call to element `index` of `coll` (anywhere, this PE included). */
@@ -50,9 +63,7 @@ export class LocationManager {
   #route(coll: Collection, index: Index, key: string): number {
     if (coll.local.has(key)) return this.#ctx.myPe;
     if (coll.spec.kind !== 'array') return coll.homeOf(index);
-    const home = coll.homes.get(key);
-    if (home !== undefined) return home.pe;
-    return coll.cache.get(key) ?? coll.homeOf(index);
+    return (coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? coll.homeOf(index);
   }
 
   /** Handles an arriving call: deliver if the target is here, else forward or buffer. */
@@ -69,7 +80,7 @@ export class LocationManager {
       return;
     }
     if (coll.homeOf(message.index) !== me) {
-      this.#forward(coll.cache.get(key) ?? coll.homeOf(message.index), message);
+      this.#forward(coll.cache.get(key)?.pe ?? coll.homeOf(message.index), message);
       return;
     }
     const home = coll.homes.get(key);
@@ -82,26 +93,35 @@ export class LocationManager {
     }
     this.#forward(home.pe, message);
     if (message.src !== me) {
-      this.#ctx.send(message.src, { kind: Kind.LocationUpdate, coll: coll.id, index: message.index, pe: home.pe });
+      this.#ctx.send(message.src, { kind: Kind.LocationUpdate, coll: coll.id, index: message.index, pe: home.pe, epoch: home.epoch });
     }
   }
 
-  /** Records where an element lives, as told by the home of a forwarded message. */
-  updateLocation(coll: Collection, index: Index, pe: number): void {
+  /** Records news of where an element lives; older news than what this PE knows is ignored. */
+  updateLocation(coll: Collection, index: Index, pe: number, epoch: number): void {
     const key = coll.key(index);
-    if (pe === this.#ctx.myPe) coll.cache.delete(key);
-    else coll.cache.set(key, pe);
+    if (coll.local.has(key)) return;
+    const home = coll.homes.get(key);
+    const known: Location | undefined = home ?? coll.cache.get(key);
+    if (known !== undefined && known.epoch > epoch) return;
+    if (home !== undefined) {
+      home.pe = pe;
+      home.epoch = epoch;
+      this.flushWaiting(coll, key);
+    } else {
+      coll.cache.set(key, { pe, epoch });
+    }
   }
 
-  /**
-   * An element now lives on this PE: registers it and runs what waited for it. `homedHere`
-   * says whether this PE is its home.
-   */
+  /** An element now lives on this PE: registers it and runs what waited for it. */
   arrived(coll: Collection, element: ElementRecord): void {
     coll.local.set(element.key, element);
     coll.cache.delete(element.key);
     const home = coll.homes.get(element.key);
-    if (home !== undefined) home.pe = this.#ctx.myPe;
+    if (home !== undefined) {
+      home.pe = this.#ctx.myPe;
+      home.epoch = element.epoch;
+    }
     this.flushWaiting(coll, element.key);
   }
 
@@ -111,6 +131,56 @@ export class LocationManager {
     if (waiting === undefined) return;
     coll.waiting.delete(key);
     for (const message of waiting) this.receive(coll, message);
+  }
+
+  /**
+   * Moves a local, idle element to PE `dest`: packs it (throws UnserializableError naming the
+   * field that cannot travel, leaving the element in place), leaves a forwarding pointer, and
+   * sends it. `notify` (or -1) is told of the arrival.
+   */
+  migrateOut(coll: Collection, element: ElementRecord, dest: number, notify: number): void {
+    const { state, packed } = packChare(element);
+    const runtime = packRuntime(element);
+    const epoch = element.epoch + 1;
+    coll.local.delete(element.key);
+    const home = coll.homes.get(element.key);
+    if (home !== undefined) {
+      home.pe = dest;
+      home.epoch = epoch;
+    } else {
+      coll.cache.set(element.key, { pe: dest, epoch });
+    }
+    const message: MigrateMessage = { kind: Kind.Migrate, coll: coll.id, index: element.index, state, packed, runtime, notify, epoch };
+    this.#ctx.send(dest, message);
+  }
+
+  /** A migrating element arrived: rebuild it, register it, tell its home, run its `migrated()` hook. */
+  migrateIn(coll: Collection, message: MigrateMessage): void {
+    const element = new ElementRecord(this.#services!, { id: coll.id, className: coll.info.name, kind: coll.spec.kind }, message.index, coll.key(message.index));
+    element.epoch = message.epoch;
+    try {
+      element.obj = unpackChare(coll.info.cls as unknown as { prototype: object; name: string }, element, message.state, message.packed);
+    } catch (error) {
+      this.#ctx.fatal(`${element.label} could not be rebuilt on PE ${this.#ctx.myPe} after migrating: ${(error as Error)?.stack ?? String(error)}`);
+      return;
+    }
+    unpackRuntime(element, message.runtime as ElementRuntimeState);
+    const home = coll.homeOf(message.index);
+    if (home !== this.#ctx.myPe) {
+      this.#ctx.send(home, { kind: Kind.LocationUpdate, coll: coll.id, index: message.index, pe: this.#ctx.myPe, epoch: element.epoch });
+    }
+    this.arrived(coll, element);
+    const hook = (element.obj as { migrated?: () => void }).migrated;
+    if (typeof hook === 'function') {
+      try {
+        hook.call(element.obj);
+      } catch (error) {
+        this.#ctx.fatal(`${element.label}.migrated() threw on PE ${this.#ctx.myPe}: ${(error as Error)?.stack ?? String(error)}`);
+        return;
+      }
+    }
+    this.#onArrival(coll, element, message.notify);
+    this.#drainEarly(element, coll);
   }
 
   #forward(pe: number, message: InvokeMessage): void {
@@ -129,25 +199,30 @@ export class LocationManager {
     }
     const src = message.src;
     const expected = element.nextSeq.get(src) ?? 0;
-    if (message.seq > expected) {
-      let early = element.early.get(src);
-      if (early === undefined) element.early.set(src, (early = new Map()));
-      early.set(message.seq, message);
-      return;
-    }
     if (message.seq < expected) {
       this.#ctx.warn(`dropped a duplicate message (seq ${message.seq} from PE ${src}) for ${element.label}`);
       return;
     }
-    let next: InvokeMessage | undefined = message;
-    let seq = expected;
-    const early = element.early.get(src);
-    while (next !== undefined) {
-      element.nextSeq.set(src, ++seq);
-      this.#deliver(element, coll, next);
-      next = early?.get(seq);
-      if (next !== undefined) early!.delete(seq);
+    let early = element.early.get(src);
+    if (early === undefined) element.early.set(src, (early = new Map()));
+    early.set(message.seq, message);
+    this.#drainEarly(element, coll, src);
+  }
+
+  /** Delivers held messages that are next in line, while the element stays on this PE. */
+  #drainEarly(element: ElementRecord, coll: Collection, only?: number): void {
+    for (const [src, early] of element.early) {
+      if (only !== undefined && src !== only) continue;
+      for (;;) {
+        if (coll.local.get(element.key) !== element) return;
+        const seq = element.nextSeq.get(src) ?? 0;
+        const next = early.get(seq);
+        if (next === undefined) break;
+        early.delete(seq);
+        element.nextSeq.set(src, seq + 1);
+        this.#deliver(element, coll, next);
+      }
+      if (early.size === 0) element.early.delete(src);
     }
-    if (early !== undefined && early.size === 0) element.early.delete(src);
   }
 }

@@ -12,6 +12,7 @@ import type { PeContext } from './pe-context.js';
 import type { MessageCounts, QuiescenceDetector } from './quiescence.js';
 import type { ReductionManager } from './reduction-manager.js';
 import type { SectionManager } from './section-manager.js';
+import type { LbManager } from '../lb/lb-manager.js';
 
 /** The parts messages go to. */
 export interface HandlerParts {
@@ -24,6 +25,7 @@ export interface HandlerParts {
   readonly futures: FutureTable;
   readonly quiescence: QuiescenceDetector;
   readonly counts: MessageCounts;
+  readonly lb: LbManager;
 }
 
 /** Dispatches messages by kind. */
@@ -77,7 +79,7 @@ export class MessageHandler {
         return;
       case Kind.LocationUpdate: {
         const coll = collections.getOrHold(message.coll, message, this.replay);
-        if (coll !== undefined) location.updateLocation(coll, message.index, message.pe);
+        if (coll !== undefined) location.updateLocation(coll, message.index, message.pe, message.epoch);
         return;
       }
       case Kind.SectionCreate: {
@@ -87,6 +89,14 @@ export class MessageHandler {
       }
       case Kind.Quiescence:
         quiescence.receive(message);
+        return;
+      case Kind.Migrate: {
+        const coll = collections.getOrHold(message.coll, message, this.replay);
+        if (coll !== undefined) location.migrateIn(coll, message);
+        return;
+      }
+      case Kind.LoadBalance:
+        this.#parts.lb.receive(message);
         return;
       case Kind.DoneInserting: {
         const coll = collections.getOrHold(message.coll, message, this.replay);

@@ -26,6 +26,10 @@ export const Kind = {
   Quiescence: 9,
   /** Sparse-array insertion is finished: count elements per subtree. */
   DoneInserting: 10,
+  /** An array element moving to another PE, with its state. */
+  Migrate: 11,
+  /** The load-balancing protocol (statistics up, moves down, arrivals, resume). */
+  LoadBalance: 12,
 } as const;
 
 /** One of the {@link Kind} values. */
@@ -182,6 +186,8 @@ export interface LocationUpdateMessage {
   readonly coll: number;
   readonly index: readonly number[];
   readonly pe: number;
+  /** Migration count of the element when it was at `pe` (older news is ignored). */
+  readonly epoch: number;
 }
 
 /** Registration of a section at one PE of its tree. */
@@ -220,6 +226,46 @@ export interface DoneInsertingMessage {
   readonly root: number;
 }
 
+/** An array element moving to the receiving PE. */
+export interface MigrateMessage {
+  readonly kind: typeof Kind.Migrate;
+  readonly coll: number;
+  readonly index: readonly number[];
+  /** The chare's state: its fields, or what its pack() returned. */
+  readonly state: unknown;
+  /** True when `state` came from the chare's own pack(). */
+  readonly packed: boolean;
+  /** The runtime's state of the element (ordering, reductions, held messages, channels). */
+  readonly runtime: unknown;
+  /** PE to tell when the element has arrived (load balancing), or -1. */
+  readonly notify: number;
+  /** The element's migration count after this move. */
+  readonly epoch: number;
+}
+
+/** One object's measurement in a load-balancing step. */
+export interface LbObjectReport {
+  readonly index: readonly number[];
+  /** Seconds of entry-method time since the last step. */
+  readonly load: number;
+}
+
+/** The load-balancing protocol of one array. */
+export interface LoadBalanceMessage {
+  readonly kind: typeof Kind.LoadBalance;
+  readonly coll: number;
+  /** "stats": a PE's objects and background load, to the root; "moves": migrations to make, from the root; "arrived": a moved element landed; "resume": the step is over. */
+  readonly phase: 'stats' | 'moves' | 'arrived' | 'resume';
+  /** PE that sent the message. */
+  readonly from: number;
+  readonly step: number;
+  readonly objects: readonly LbObjectReport[];
+  /** "stats": seconds the PE was busy outside entry methods; "moves": unused. */
+  readonly background: number;
+  /** "moves": [index, destination PE] pairs. */
+  readonly moves: readonly (readonly [readonly number[], number])[];
+}
+
 /** Every message kind. */
 export type Message =
   | InvokeMessage
@@ -231,7 +277,9 @@ export type Message =
   | LocationUpdateMessage
   | SectionCreateMessage
   | QuiescenceMessage
-  | DoneInsertingMessage;
+  | DoneInsertingMessage
+  | MigrateMessage
+  | LoadBalanceMessage;
 
 /** Field order of each kind on the wire (after the kind tag). */
 export const MESSAGE_FIELDS: { readonly [K in KindValue]: readonly string[] } = {
@@ -241,10 +289,12 @@ export const MESSAGE_FIELDS: { readonly [K in KindValue]: readonly string[] } = 
   [Kind.Insert]: ['coll', 'index', 'args', 'pe', 'placed'],
   [Kind.FutureValue]: ['id', 'ok', 'value'],
   [Kind.Contribute]: ['scope', 'tag', 'reducer', 'value', 'count', 'target', 'fromTree'],
-  [Kind.LocationUpdate]: ['coll', 'index', 'pe'],
+  [Kind.LocationUpdate]: ['coll', 'index', 'pe', 'epoch'],
   [Kind.SectionCreate]: ['section', 'members', 'parent', 'children', 'subtreeCount'],
   [Kind.Quiescence]: ['phase', 'wave', 'created', 'processed', 'future'],
   [Kind.DoneInserting]: ['coll', 'phase', 'count', 'root'],
+  [Kind.Migrate]: ['coll', 'index', 'state', 'packed', 'runtime', 'notify', 'epoch'],
+  [Kind.LoadBalance]: ['coll', 'phase', 'from', 'step', 'objects', 'background', 'moves'],
 };
 
 /** Kinds that count as application activity for quiescence detection. */

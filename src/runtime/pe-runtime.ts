@@ -14,7 +14,7 @@ import { ELEMENT, type ElementRecord } from './element.js';
 import { EntryDispatcher } from './entry-dispatcher.js';
 import { FutureTable, type Future } from './future.js';
 import { normalizeDims, type Index } from './index-space.js';
-import { EP_ALLREDUCE_RESULT, EP_CHANNEL } from './internal-entries.js';
+import { EP_ALLREDUCE_RESULT, EP_CHANNEL, EP_RESUME_FROM_SYNC } from './internal-entries.js';
 import { LocationManager } from './location-manager.js';
 import type { CollectionSpec, Message } from './message.js';
 import { MessageHandler } from './message-handler.js';
@@ -26,10 +26,18 @@ import { ReductionManager } from './reduction-manager.js';
 import { RuntimeRefResolver } from './ref-resolver.js';
 import type { ChareClass, Registry } from './registry.js';
 import { MessageRouter, type FailureHandler } from './router.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './scheduler.js';
+import { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
+import { isBusy } from './migration.js';
+import type { Collection } from './collection.js';
+import { LbManager, type LbSettings, type LbStepSummary } from '../lb/lb-manager.js';
+import { createBalancer } from '../lb/strategy-registry.js';
 import { SectionManager } from './section-manager.js';
 import { assertSerializable } from './serializable-check.js';
 import { DEFAULT_MAP, type ArrayMapFn } from './array-maps.js';
+
+/** Strategy used at sync points when no +balancer is given. */
+export const DEFAULT_BALANCER = 'GreedyRefineLB';
 
 /** Options of a collection creation. */
 export interface CreateOptions {
@@ -52,14 +60,18 @@ export class PeRuntime {
   readonly #counts: MessageCounts;
   readonly #host: RuntimeProxyHost;
   readonly #location: LocationManager;
+  readonly #lb: LbManager;
+  #hostIndices: readonly number[] = [];
+  #lbSettingsCache: LbSettings | undefined;
 
-  constructor(registry: Registry, myPe: number, numPes: number, failure: FailureHandler, schedulerOptions?: SchedulerOptions) {
+  constructor(registry: Registry, myPe: number, numPes: number, failure: FailureHandler, options: RuntimeOptions = DEFAULT_RUNTIME_OPTIONS) {
     this.myPe = myPe;
     this.numPes = numPes;
     this.#registry = registry;
     const counts: MessageCounts = { created: 0, processed: 0 };
     let handler: MessageHandler | undefined;
-    this.#scheduler = new Scheduler<Message>((message) => handler!.handle(message), schedulerOptions);
+    const scheduler = new Scheduler<Message>((message) => handler!.handle(message), { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros });
+    this.#scheduler = scheduler;
     let collections: CollectionManager | undefined;
     let host: RuntimeProxyHost | undefined;
     this.#codec = new Codec({ resolve: (data) => resolver.resolve(data) });
@@ -73,12 +85,41 @@ export class PeRuntime {
     const reductions = new ReductionManager(router, (name) => registry.reducer(name), outcomes);
     const sections = new SectionManager(router, reductions);
     const broadcaster = new Broadcaster(router, sections, location, dispatcher);
-    const services = new RuntimeChareServices({ ctx: router, collections: () => collections!, reductions, futures, host: () => host! });
+    const services = new RuntimeChareServices({
+      ctx: router,
+      collections: () => collections!,
+      reductions,
+      futures,
+      host: () => host!,
+      atSync: (record) => lb.atSync(record.collection.id, record),
+    });
     collections = new CollectionManager(router, registry, services, location, reductions);
     host = new RuntimeProxyHost({ ctx: router, collections, location, broadcaster, sections, futures });
     const resolver = new RuntimeRefResolver(registry, () => collections!, futures, host);
     outcomes.connect({ collections, location, broadcaster, reductions });
-    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, counts });
+    const lb = new LbManager(
+      {
+        ctx: router,
+        localElements: (coll) => [...(collections!.get(coll)?.local.values() ?? [])],
+        totalElements: (coll) => reductions.scope(coll)?.subtreeCount,
+        migrate: (coll, index, dest, notify) => this.#requestMove(coll, index, dest, notify),
+        resume: (coll, element) => dispatcher.deliver(element as ElementRecord, collections!.get(coll)!, { ep: EP_RESUME_FROM_SYNC, args: [], reply: null, ack: null }),
+        busySeconds: () => scheduler.busySeconds,
+        label: (coll) => collections!.get(coll)?.label ?? `collection ${coll}`,
+      },
+      () => this.#lbSettings(options),
+    );
+    this.#lb = lb;
+    location.connect(services, (_coll, _element, notify) => lb.arrived(_coll.id, notify));
+    dispatcher.onIdle((element, coll) => scheduler.defer(() => this.#performMove(coll, element)));
+    dispatcher.addInternal(EP_RESUME_FROM_SYNC, (element) => {
+      try {
+        (element.obj as { resumeFromSync(): void }).resumeFromSync();
+      } catch (error) {
+        router.fatal(`${element.label}.resumeFromSync() threw on PE ${myPe}: ${(error as Error)?.stack ?? String(error)}`);
+      }
+    });
+    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, counts, lb });
     dispatcher.addInternal(EP_CHANNEL, (element, _coll, args) => {
       const [senderKey, port, seq, value] = args as [string, number, number, unknown];
       inboxOf(element, senderKey, port).push(seq, value);
@@ -99,6 +140,58 @@ export class PeRuntime {
     this.#counts = counts;
     this.#host = host;
     this.#location = location;
+  }
+
+  /** Sets the host name of every PE (host-aware load balancing). */
+  setHosts(hosts: readonly string[]): void {
+    const names = [...new Set(hosts)];
+    this.#hostIndices = hosts.map((h) => names.indexOf(h));
+  }
+
+  #lbSettings(options: RuntimeOptions): LbSettings {
+    if (this.#lbSettingsCache === undefined) {
+      const names = options.balancers.length > 0 ? options.balancers : [DEFAULT_BALANCER];
+      this.#lbSettingsCache = {
+        strategy: createBalancer(names),
+        strategyName: names.join('+'),
+        periodSeconds: options.lbPeriod,
+        off: options.lbOff,
+        stats: options.stats,
+        dumpFile: options.lbDump,
+        hosts: this.#hostIndices,
+      };
+    }
+    return this.#lbSettingsCache;
+  }
+
+  /** The load balancer asks for element `index` of `coll` to move. */
+  #requestMove(collId: number, index: readonly number[], dest: number, notify: number): void {
+    const coll = this.#collections.get(collId);
+    const element = coll?.local.get(coll.key(index));
+    if (coll === undefined || element === undefined) {
+      this.#router.warn(`load balancing asked PE ${this.myPe} to move element [${index.join(',')}] of collection ${collId}, which is not here`);
+      if (notify >= 0) this.#lb.arrived(collId, notify);
+      return;
+    }
+    element.pendingMove = { pe: dest, notify };
+    if (!isBusy(element)) this.#scheduler.defer(() => this.#performMove(coll, element));
+  }
+
+  /** Carries out an element's pending move if it is still here and idle (else its next idle moment will). */
+  #performMove(coll: Collection, element: ElementRecord): void {
+    const move = element.pendingMove;
+    if (move === null || coll.local.get(element.key) !== element || isBusy(element)) return;
+    element.pendingMove = null;
+    try {
+      this.#location.migrateOut(coll, element, move.pe, move.notify);
+    } catch (error) {
+      this.#router.fatal(`${element.label} cannot migrate from PE ${this.myPe}: ${(error as Error).message}`);
+    }
+  }
+
+  /** Outcomes of the load-balancing steps decided on this PE. */
+  get lbHistory(): readonly LbStepSummary[] {
+    return this.#lb.history;
   }
 
   /** Sets the transport serving each PE (index = PE; undefined for this PE). */

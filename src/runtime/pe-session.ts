@@ -14,7 +14,6 @@ import { extractRuntimeFlags, parseOptionsJson, type RuntimeOptions } from './op
 import { PeRuntime } from './pe-runtime.js';
 import { isFirstThread, PeThreads, threadRank } from './pe-threads.js';
 import type { Registry } from './registry.js';
-import { DEFAULT_SCHEDULER_OPTIONS } from './scheduler.js';
 
 /** Where this PE sits, as a launcher describes it. */
 export interface LaunchInfo {
@@ -115,8 +114,9 @@ export class PeSession {
   static #startAlone(registry: Registry, argv: readonly string[]): PeSession {
     const { options, rest } = extractRuntimeFlags(argv);
     let session: PeSession | undefined;
-    const runtime = new PeRuntime(registry, 0, 1, { fatal: (m) => session!.abort(m), warn: warn(0) }, schedulerOptions(options));
+    const runtime = new PeRuntime(registry, 0, 1, { fatal: (m) => session!.abort(m), warn: warn(0) }, options);
     runtime.setTransports([undefined]);
+    runtime.setHosts([hostname()]);
     session = new PeSession({ runtime, myPe: 0, numPes: 1, hosts: [hostname()], options, transportDescription: 'none (one PE)', args: rest, control: null, transport: null });
     process.once('beforeExit', () => {
       if (session!.#ending) return;
@@ -138,7 +138,7 @@ export class PeSession {
             if (!session.#ending) session.abort(`PE ${pe} ${why}`);
           })
         : null;
-    const runtime = new PeRuntime(registry, launch.pe, launch.numPes, { fatal: (m) => session!.abort(m), warn: warn(launch.pe) }, schedulerOptions(launch.options));
+    const runtime = new PeRuntime(registry, launch.pe, launch.numPes, { fatal: (m) => session!.abort(m), warn: warn(launch.pe) }, launch.options);
     let control: ControlClient | undefined;
     const events: TransportEvents = {
       onFrame: (from, frame) => {
@@ -169,6 +169,7 @@ export class PeSession {
     });
     await transport.connect(others);
     runtime.setTransports(peers.addresses.map((_a, pe) => (pe === launch.pe ? undefined : transport)));
+    runtime.setHosts(peers.hosts);
     session = new PeSession({
       runtime,
       myPe: launch.pe,
@@ -223,10 +224,6 @@ export class PeSession {
     // Let PE threads and pending writes of stdout/stderr (pipes) finish, then leave even if handles remain.
     void (this.#threads?.waitForExit(3000) ?? Promise.resolve()).then(() => setImmediate(() => process.exit(code)));
   }
-}
-
-function schedulerOptions(options: RuntimeOptions) {
-  return { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros };
 }
 
 function warn(pe: number): (message: string) => void {

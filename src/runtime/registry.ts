@@ -16,8 +16,11 @@ export const CHARE_BASE = Symbol('charm4ts.chareBase');
 /** Names a chare class may not use for entry methods (they belong to proxies or the runtime). */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'at', 'section', 'insert', 'doneInserting', 'ret', 'awaitable', 'then', 'toJSON', 'toWireRef',
-  'constructor', 'migrated', 'pack', 'unpack',
+  'constructor', 'migrated', 'pack', 'unpack', 'resumeFromSync', 'atSync', 'migrate',
 ]);
+
+/** Methods the runtime calls itself; a class may define them, and they are not entry methods. */
+const HOOKS: ReadonlySet<string> = new Set(['migrated', 'pack', 'unpack', 'resumeFromSync']);
 
 /** A condition that must hold before a message runs (Charm4Py's `when`). */
 export type WhenPredicate = (self: any, ...args: any[]) => boolean;
@@ -168,7 +171,7 @@ function buildClassInfo(id: number, name: string, cls: ChareClass): ClassInfo {
       const descriptor = Object.getOwnPropertyDescriptor(proto, key)!;
       if (typeof descriptor.value !== 'function') continue;
       if (RESERVED_NAMES.has(key)) {
-        if (key === 'migrated' || key === 'pack' || key === 'unpack') continue;
+        if (HOOKS.has(key)) continue;
         throw new InvalidArgumentError(`${name}.${key}: "${key}" is reserved and cannot be an entry method name`);
       }
       methods.set(key, descriptor.value);

@@ -29,12 +29,18 @@ export interface SchedulerOptions {
 /** Defaults: check the clock every 16 messages, yield after 2 ms; spin 50 us before parking. */
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchSize: 16, batchTimeMs: 2, spinMicros: 50 };
 
+/** A piece of the runtime's own work queued behind the messages already waiting. */
+class DeferredTask {
+  constructor(readonly run: () => void) {}
+}
+
 /** Runs queued messages through `handle`, one at a time, in FIFO order. */
 export class Scheduler<M> {
   readonly #handle: (message: M) => void;
   readonly #options: SchedulerOptions;
   readonly #sources: PollSource[] = [];
-  #queue: M[] = [];
+  #queue: (M | DeferredTask)[] = [];
+  #busyMs = 0;
   #head = 0;
   #draining = false;
   #scheduled = false;
@@ -54,6 +60,18 @@ export class Scheduler<M> {
   /** True while messages are being handled. */
   get busy(): boolean {
     return this.#draining;
+  }
+
+  /** Seconds spent handling messages since this scheduler started. */
+  get busySeconds(): number {
+    return this.#busyMs / 1000;
+  }
+
+  /** Runs `task` after the messages queued so far (never inside the current message's handling). */
+  defer(task: () => void): void {
+    if (this.#stopped) return;
+    this.#queue.push(new DeferredTask(task));
+    if (!this.#draining) this.#schedule();
   }
 
   /** Adds a polled source (e.g. a UCX transport). */
@@ -96,7 +114,8 @@ export class Scheduler<M> {
   #drain(): void {
     if (this.#draining || this.#stopped) return;
     this.#draining = true;
-    const deadline = performance.now() + this.#options.batchTimeMs;
+    const started = performance.now();
+    const deadline = started + this.#options.batchTimeMs;
     const checkEvery = this.#options.batchSize;
     let handled = 0;
     let yieldNow = false;
@@ -104,9 +123,10 @@ export class Scheduler<M> {
       while (!yieldNow && !this.#stopped) {
         if (this.#head >= this.#queue.length && this.#pollAll() === 0) break;
         while (this.#head < this.#queue.length && !this.#stopped) {
-          const message = this.#queue[this.#head]!;
+          const item = this.#queue[this.#head]!;
           this.#queue[this.#head++] = undefined as M;
-          this.#handle(message);
+          if (item instanceof DeferredTask) item.run();
+          else this.#handle(item);
           if (++handled % checkEvery === 0 && performance.now() > deadline) {
             yieldNow = true;
             break;
@@ -116,6 +136,7 @@ export class Scheduler<M> {
       }
     } finally {
       this.#draining = false;
+      this.#busyMs += performance.now() - started;
     }
     if (this.#stopped) return;
     if (this.#head < this.#queue.length) this.#schedule();

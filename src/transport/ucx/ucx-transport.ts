@@ -20,8 +20,9 @@
  *
  * Lost peers: UCX 1.13 gives up shared memory on endpoints in its peer error-handling mode, so by
  * default only peers on other hosts get that mode (UCX then reports their failure); peers on this
- * host use shared memory and are watched by process id instead. Either way a lost peer is reported
- * once through `onPeerLost`, and frames sent to it afterwards are dropped.
+ * host use shared memory and are watched by process id (a cheap `kill(pid, 0)` on a timer). Either
+ * way a lost peer is reported once through `onPeerLost`, and frames sent to it afterwards are
+ * dropped.
  */
 import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
@@ -45,7 +46,7 @@ export interface UcxTransportOptions {
    * `peer` for all (same-host traffic then goes over TCP), `none` for none.
    */
   readonly errorHandling?: 'auto' | 'peer' | 'none';
-  /** How often same-host peers' processes are checked while they are not in peer mode (default 500 ms; 0: never). */
+  /** How often the processes of same-host peers are checked (default 500 ms; 0: never). */
   readonly peerCheckMs?: number;
   /** Segments of at least this many bytes are sent alone, zero-copy (default 16 KiB). */
   readonly splitThreshold?: number;
@@ -133,7 +134,7 @@ export class UcxTransport extends TransportBase {
         const mode = this.#options.errorHandling ?? 'auto';
         const errorHandling = mode === 'peer' || (mode === 'auto' && !local);
         native.connect(pe, peer.worker, errorHandling);
-        if (local && !errorHandling && pe !== this.#context.pe) this.#watch.add(pe, peer.pid);
+        if (local && pe !== this.#context.pe) this.#watch.add(pe, peer.pid);
       } catch (error) {
         return Promise.reject(new TransportUnavailableError(`ucx: PE ${pe}: ${(error as Error).message}`));
       }

@@ -91,7 +91,7 @@ function sampleMessages(): Message[] {
     { kind: Kind.Contribute, scope: 4, tag: 'r2', reducer: 'max', value: 1, count: 1, target: { t: 'element', coll: 4, index: [0, 1], ep: 0 }, fromTree: false },
     { kind: Kind.Contribute, scope: 4, tag: 'a1.0', reducer: 'charm4ts.ack', value: null, count: 1, target: { t: 'ack', pe: 1, id: 0 }, fromTree: false },
     { kind: Kind.Contribute, scope: 4, tag: 'r3', reducer: 'min', value: 0, count: 1, target: { t: 'allreduce' }, fromTree: false },
-    { kind: Kind.LocationUpdate, coll: 4, index: [3, 1], pe: 2 },
+    { kind: Kind.LocationUpdate, coll: 4, index: [3, 1], pe: 2, epoch: 3 },
     {
       kind: Kind.SectionCreate,
       section: { id: -9, coll: 4, root: 0 },
@@ -103,6 +103,26 @@ function sampleMessages(): Message[] {
     { kind: Kind.Quiescence, phase: 'request', wave: 0, created: 0, processed: 0, future: { pe: 1, id: 4 } },
     { kind: Kind.Quiescence, phase: 'report', wave: 3, created: 100, processed: 99, future: null },
     { kind: Kind.DoneInserting, coll: 8, phase: 'count', count: 11, root: 0 },
+    {
+      kind: Kind.Migrate,
+      coll: 4,
+      index: [2, 2],
+      state: { iteration: 7, name: 'cell' },
+      packed: false,
+      runtime: { redNo: [[4, 2]], nextSeq: [[0, 5]], early: [], whenQueue: [], allreduceResults: [], channels: [] },
+      notify: 0,
+      epoch: 2,
+    },
+    {
+      kind: Kind.LoadBalance,
+      coll: 4,
+      phase: 'stats',
+      from: 2,
+      step: 1,
+      objects: [{ index: [0, 1], load: 0.25 }],
+      background: 0.01,
+      moves: [[[0, 1], 3]],
+    },
   ];
 }
 
@@ -471,7 +491,7 @@ t.test('malformed envelopes throw ProtocolError', async (t) => {
     ['an empty array', { header: new Uint8Array([0x90]), segments: [] }],
     ['a map, not an array', { header: new Uint8Array([0x81, 0xa1, 0x6b, 0x01]), segments: [] }],
     ['unknown kind 0', { header: new Uint8Array([0x91, 0x00]), segments: [] }],
-    ['unknown kind 11', { header: new Uint8Array([0x92, 0x0b, 0x00]), segments: [] }],
+    ['unknown kind 13', { header: new Uint8Array([0x92, 0x0d, 0x00]), segments: [] }],
     ['unknown kind -1', { header: new Uint8Array([0x91, 0xff]), segments: [] }],
     ['unknown kind 1.5', { header: new Uint8Array([0x91, 0xcb, 0x3f, 0xf8, 0, 0, 0, 0, 0, 0]), segments: [] }],
     ['too few fields', { header: new Uint8Array([0x93, 0x05, 0x01, 0xc3]), segments: [] }],

@@ -19,7 +19,8 @@ class Alpha extends ChareArray {
     return {};
   }
   unpack(): void {}
-  migrated(): void {}
+  override migrated(): void {}
+  override resumeFromSync(): void {}
 }
 
 class Beta extends Group {
@@ -77,7 +78,7 @@ t.test('entry methods: public prototype methods, ids by sorted name, with their 
   ]);
   t.equal(info.entryByName.get('work'), info.entries[1]);
   t.equal(info.entryByName.get('work')!.fn, Alpha.prototype.work, 'the method itself');
-  for (const excluded of ['_hidden', 'prop', 'pack', 'unpack', 'migrated', 'constructor', 'contribute', 'allreduce', 'thisProxy']) {
+  for (const excluded of ['_hidden', 'prop', 'pack', 'unpack', 'migrated', 'resumeFromSync', 'atSync', 'migrate', 'constructor', 'contribute', 'allreduce', 'thisProxy']) {
     t.notOk(info.entryByName.has(excluded), `${excluded} is not an entry method`);
   }
 });
@@ -123,7 +124,7 @@ t.test('the fingerprint is the same for the same program and differs for a diffe
 
 t.test('reserved names cannot be entry methods', async (t) => {
   t.ok(RESERVED_NAMES.has('then'), '"then" is reserved (await on proxies)');
-  for (const name of ['at', 'section', 'insert', 'doneInserting', 'ret', 'awaitable', 'then', 'toJSON', 'toWireRef']) {
+  for (const name of ['at', 'section', 'insert', 'doneInserting', 'ret', 'awaitable', 'then', 'toJSON', 'toWireRef', 'atSync', 'migrate']) {
     const registry = new Registry();
     registry.registerClasses([arrayClass('Bad', [name, 'ok'])]);
     t.throws(() => registry.freeze(), InvalidArgumentError, name);

@@ -1,0 +1,123 @@
+/** Tests parseCharmrunArgs (src/cli/charmrun-flags.ts): every launcher flag and +pN form, runtime flags before and after the program, values and errors. */
+import t from 'tap';
+import { LAUNCHER_FLAGS, parseCharmrunArgs } from '../../../src/cli/charmrun-flags.js';
+import { BadFlagError } from '../../../src/errors.js';
+import { DEFAULT_RUNTIME_OPTIONS } from '../../../src/runtime/options.js';
+
+t.test('defaults: one PE, auto transport, 60 s timeout', async (t) => {
+  t.strictSame(parseCharmrunArgs(['app.js']), {
+    numPes: 1,
+    ppn: 1,
+    transport: 'auto',
+    quiet: false,
+    verbose: false,
+    prefix: false,
+    timeoutSec: 60,
+    script: 'app.js',
+    appArgs: [],
+    runtime: DEFAULT_RUNTIME_OPTIONS,
+    help: false,
+  });
+});
+
+t.test('+pN in every form and place', async (t) => {
+  t.equal(parseCharmrunArgs(['+p4', 'app.js']).numPes, 4, '+p4');
+  t.equal(parseCharmrunArgs(['+p', '3', 'app.js']).numPes, 3, '+p 3');
+  t.equal(parseCharmrunArgs(['app.js', '+p2']).numPes, 2, 'after the program');
+  t.equal(parseCharmrunArgs(['app.js', 'x', '+p', '6', 'y']).numPes, 6, '+p N after the program');
+  t.strictSame(parseCharmrunArgs(['app.js', 'x', '+p', '6', 'y']).appArgs, ['x', 'y'], 'and it is not an application argument');
+  t.equal(parseCharmrunArgs(['+p2', 'app.js', '+p2']).numPes, 2, 'the same count twice is fine');
+  t.equal(parseCharmrunArgs(['+p128', 'app.js']).numPes, 128);
+});
+
+t.test('+p errors', async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    ['zero', ['+p0', 'app.js'], /\+p needs a positive integer, got "0"/],
+    ['missing value', ['app.js', '+p'], /\+p needs a positive integer, got nothing/],
+    ['non-numeric value', ['+p', 'four', 'app.js'], /got "four"/],
+    ['negative value', ['+p', '-2', 'app.js'], /got "-2"/],
+    ['two different counts', ['+p2', 'app.js', '+p4'], /\+p given twice \(2 and 4\)/],
+    ['too large', ['+p99999999999999999999', 'app.js'], /positive integer/],
+  ];
+  for (const [what, argv, message] of cases) t.throws(() => parseCharmrunArgs(argv), { name: 'BadFlagError', message }, what);
+});
+
+t.test('every launcher flag, with a separate value or =value', async (t) => {
+  const plan = parseCharmrunArgs(['+p4', '++ppn', '2', '++transport', 'ws', '++local', '++timeout=5', '++prefix', '++quiet', '++verbose', 'app.ts', 'a']);
+  t.match(plan, { numPes: 4, ppn: 2, transport: 'ws', timeoutSec: 5, prefix: true, quiet: true, verbose: true, script: 'app.ts', appArgs: ['a'], help: false });
+  t.equal(plan.runtime.verbose, true, '++verbose reaches the runtime options');
+  t.equal(parseCharmrunArgs(['++ppn=1', '++transport=auto', '++timeout', '30', 'app.js']).timeoutSec, 30);
+  t.equal(parseCharmrunArgs(['++help']).help, true, '++help needs no program');
+  t.equal(parseCharmrunArgs(['++help']).script, '');
+});
+
+t.test('launcher flag errors name the flag', async (t) => {
+  const cases: [string, string[], RegExp][] = [
+    ['an unknown ++ flag', ['++nodelist', 'f', 'app.js'], /unknown charmrun flag \+\+nodelist/],
+    ['an unknown transport', ['++transport', 'carrier-pigeon', 'app.js'], /\+\+transport needs one of auto, ws.*got "carrier-pigeon"/],
+    ['a transport missing', ['++transport'], /\+\+transport needs one of .* got nothing/],
+    ['a zero ppn', ['++ppn', '0', 'app.js'], /\+\+ppn needs a positive integer/],
+    ['a fractional timeout', ['++timeout=1.5', 'app.js'], /\+\+timeout needs a positive integer/],
+    ['a timeout missing', ['++timeout'], /\+\+timeout needs a positive integer, got nothing/],
+    ['PEs not a multiple of ppn', ['+p3', '++ppn', '2', 'app.js'], /\+p3 is not a multiple of \+\+ppn 2/],
+    ['no program', ['+p2'], /no program given/],
+    ['no program after flags', ['+p2', '+stats'], /no program given/],
+  ];
+  for (const [what, argv, message] of cases) t.throws(() => parseCharmrunArgs(argv), { name: 'BadFlagError', message }, what);
+  t.ok(new BadFlagError('x') instanceof Error);
+});
+
+t.test('runtime flags before the program, with their values', async (t) => {
+  const plan = parseCharmrunArgs(['+p2', '+balancer', 'GreedyLB', '+stats', '+LBPeriod=3', 'app.js', 'x']);
+  t.strictSame(plan.runtime.balancers, ['GreedyLB']);
+  t.equal(plan.runtime.stats, true);
+  t.equal(plan.runtime.lbPeriod, 3);
+  t.equal(plan.script, 'app.js', 'the value of +balancer is not taken for the program');
+  t.strictSame(plan.appArgs, ['x']);
+});
+
+t.test('runtime flags after the program are taken out of the application arguments', async (t) => {
+  const plan = parseCharmrunArgs(['app.js', '--odf', '8', '+balancer', 'RefineLB', '+LBOff', '--json', '+spinMicros', '10']);
+  t.strictSame(plan.appArgs, ['--odf', '8', '--json']);
+  t.strictSame(plan.runtime.balancers, ['RefineLB']);
+  t.equal(plan.runtime.lbOff, true);
+  t.equal(plan.runtime.spinMicros, 10);
+});
+
+t.test('runtime flags on both sides of the program combine in order', async (t) => {
+  const plan = parseCharmrunArgs(['+balancer', 'A', 'app.js', '+balancer=B']);
+  t.strictSame(plan.runtime.balancers, ['A', 'B']);
+});
+
+t.test('"++" and "-" arguments after the program belong to the program', async (t) => {
+  const plan = parseCharmrunArgs(['app.js', '++quiet', '-v', '--x=1']);
+  t.equal(plan.quiet, false, 'a ++ flag after the program is not charmrun\'s');
+  t.strictSame(plan.appArgs, ['++quiet', '-v', '--x=1']);
+});
+
+t.test('bad runtime flags anywhere are BadFlagErrors', async (t) => {
+  t.throws(() => parseCharmrunArgs(['+nonesuch', 'app.js']), { name: 'BadFlagError', message: /unknown runtime flag \+nonesuch/ });
+  t.throws(() => parseCharmrunArgs(['app.js', '+LBPeriod', '-1']), { name: 'BadFlagError', message: /positive number/ });
+  t.throws(() => parseCharmrunArgs(['app.js', '+balancer']), { name: 'BadFlagError', message: /needs a value/ });
+});
+
+t.test('the first non-flag argument is the program; the rest are its arguments', async (t) => {
+  const plan = parseCharmrunArgs(['+p2', 'dir/app.mjs', 'app2.js', '42']);
+  t.equal(plan.script, 'dir/app.mjs');
+  t.strictSame(plan.appArgs, ['app2.js', '42']);
+});
+
+t.test('launcher switches given a value', async (t) => {
+  t.throws(() => parseCharmrunArgs(['++quiet=no', 'app.js']), BadFlagError, '++quiet=no', {
+    todo: 'DOUBTFUL src/cli/charmrun-flags.ts: ++local/++prefix/++quiet/++verbose/++help ignore an "=value" (so ++quiet=no turns quiet ON), while runtime switches refuse one ("+stats takes no value")',
+  });
+});
+
+t.test('the flag table lists every flag the parser accepts', async (t) => {
+  t.strictSame(LAUNCHER_FLAGS.map((f) => f.name), ['+p', '++ppn', '++transport', '++local', '++timeout', '++prefix', '++quiet', '++verbose', '++help']);
+  for (const flag of LAUNCHER_FLAGS) {
+    if (flag.name === '+p') continue;
+    const argv = flag.value === null ? [flag.name, 'app.js'] : [flag.name, flag.name === '++transport' ? 'ws' : '1', 'app.js'];
+    t.doesNotThrow(() => parseCharmrunArgs(argv), `${flag.name} is accepted`);
+  }
+});
