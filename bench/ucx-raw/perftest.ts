@@ -6,7 +6,8 @@
  *
  * Prints JSON lines ({"bench":"ucx_perftest", ...}) shaped like ping-pong.ts's: latency is
  * ucx_perftest's one-way figure for ucp_am_lat (median and average), bandwidth is ucp_am_bw's
- * average converted to GB/s (10^9 bytes per second).
+ * average converted to GB/s (10^9 bytes per second). The same for the tag API (tag_lat, tag_bw)
+ * as a second reference (`"api":"tag"`): in UCX 1.13 its large-message path differs from AM's.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -53,30 +54,39 @@ if (spawnSync('ucx_perftest', ['-h'], { encoding: 'utf8' }).error) {
   process.exit(0);
 }
 
-for (const size of sizes) {
-  const iterations = size <= 4096 ? 100000 : size <= 65536 ? 20000 : size <= 1048576 ? 2000 : 500;
-  let best: { median: number; average: number } | undefined;
-  for (let rep = 0; rep < reps; rep++) {
-    // columns: iterations, median, average, overall (us), bandwidth average, overall (MB/s), rate average, overall
-    const row = await runPair('ucp_am_lat', size, iterations);
-    if (row === undefined) continue;
-    const [, median = NaN, average = NaN] = row;
-    emit({ test: 'latency', size, iterations, rep, halfRoundTripUs: average, medianUs: median });
-    if (best === undefined || median < best.median) best = { median, average };
+const APIS = [
+  { api: 'am', lat: 'ucp_am_lat', bw: 'ucp_am_bw' },
+  { api: 'tag', lat: 'tag_lat', bw: 'tag_bw' },
+];
+
+for (const { api, lat } of APIS) {
+  for (const size of sizes) {
+    const iterations = size <= 4096 ? 100000 : size <= 65536 ? 20000 : size <= 1048576 ? 2000 : 500;
+    let best: { median: number; average: number } | undefined;
+    for (let rep = 0; rep < reps; rep++) {
+      // columns: iterations, median, average, overall (us), bandwidth average, overall (MB/s), rate average, overall
+      const row = await runPair(lat, size, iterations);
+      if (row === undefined) continue;
+      const [, median = NaN, average = NaN] = row;
+      emit({ api, test: 'latency', size, iterations, rep, halfRoundTripUs: average, medianUs: median });
+      if (best === undefined || median < best.median) best = { median, average };
+    }
+    if (best !== undefined) emit({ api, test: 'latency', size, best: true, halfRoundTripUs: best.average, medianUs: best.median });
   }
-  if (best !== undefined) emit({ test: 'latency', size, best: true, halfRoundTripUs: best.average, medianUs: best.median });
 }
 
-for (const size of sizes) {
-  const iterations = size <= 4096 ? 200000 : size <= 65536 ? 50000 : size <= 1048576 ? 5000 : 1000;
-  let best = 0;
-  for (let rep = 0; rep < reps; rep++) {
-    const row = await runPair('ucp_am_bw', size, iterations);
-    if (row === undefined) continue;
-    const mbps = row[4] ?? NaN; // ucx_perftest's MB is 2^20 bytes
-    const gbps = Math.round(((mbps * 1048576) / 1e9) * 1000) / 1000;
-    emit({ test: 'bandwidth', size, iterations, rep, gbps });
-    best = Math.max(best, gbps);
+for (const { api, bw } of APIS) {
+  for (const size of sizes) {
+    const iterations = size <= 4096 ? 200000 : size <= 65536 ? 50000 : size <= 1048576 ? 5000 : 1000;
+    let best = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      const row = await runPair(bw, size, iterations);
+      if (row === undefined) continue;
+      const mbps = row[4] ?? NaN; // ucx_perftest's MB is 2^20 bytes
+      const gbps = Math.round(((mbps * 1048576) / 1e9) * 1000) / 1000;
+      emit({ api, test: 'bandwidth', size, iterations, rep, gbps });
+      best = Math.max(best, gbps);
+    }
+    emit({ api, test: 'bandwidth', size, best: true, gbps: best });
   }
-  emit({ test: 'bandwidth', size, best: true, gbps: best });
 }

@@ -6,6 +6,7 @@
 import { BadFlagError } from '../errors.js';
 import { extractRuntimeFlags, RUNTIME_FLAGS, type RuntimeOptions } from '../runtime/options.js';
 import { TRANSPORT_NAMES } from '../transport/transport-factory.js';
+import { createBalancer } from '../lb/strategy-registry.js';
 
 /** Everything charmrun needs to launch a job. */
 export interface LaunchPlan {
@@ -136,6 +137,7 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
     }
   }
   const { options, rest: afterRuntime } = extractRuntimeFlags(rest);
+  if (options.balancers.length > 0) createBalancer(options.balancers);
   const pes = numPes ?? 1;
   if (!help && script === undefined) throw new BadFlagError('no program given: charmrun +pN [flags] app.js [args]');
   if (pes % ppn !== 0) throw new BadFlagError(`+p${pes} is not a multiple of ++ppn ${ppn}`);

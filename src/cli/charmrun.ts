@@ -6,6 +6,7 @@ import { CharmError } from '../errors.js';
 import { parseCharmrunArgs } from './charmrun-flags.js';
 import { Job } from './launcher.js';
 import { usageText } from './usage.js';
+import { describeStrategies } from '../lb/strategy-registry.js';
 
 /** Runs charmrun with `argv`; resolves to the exit code. */
 export async function charmrun(argv: readonly string[]): Promise<number> {
@@ -20,7 +21,7 @@ export async function charmrun(argv: readonly string[]): Promise<number> {
     throw error;
   }
   if (plan.help) {
-    process.stdout.write(usageText());
+    process.stdout.write(usageText([{ title: 'Load balancers (+balancer NAME[:option=value,...]; default GreedyRefineLB)', lines: describeStrategies() }]));
     return 0;
   }
   try {

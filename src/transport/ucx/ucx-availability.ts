@@ -30,7 +30,7 @@ export type UcxAvailability =
 
 /** Options of {@link loadUcxAddon}; the defaults suit every caller but tests. */
 export interface UcxLoadOptions {
-  /** Environment to read the switch from and to prepare for UCX (default: `process.env`). */
+  /** Environment to read the switch from (default: `process.env`). */
   readonly env?: NodeJS.ProcessEnv;
   /** Package root holding `build/` (default: this package's root). */
   readonly root?: string;
@@ -59,8 +59,8 @@ function recordedReason(root: string): string {
 
 /**
  * Returns the UCX addon, or the reason it is unavailable. Before loading, it writes UCX's required
- * settings into the environment (see {@link applyUcxEnvironment}); when loading `process.env` is
- * the environment libucx reads, so pass another `env` only to test the switch.
+ * settings into `process.env`, the environment libucx reads when it is loaded (see
+ * {@link applyUcxEnvironment}).
  */
 export function loadUcxAddon(options: UcxLoadOptions = {}): UcxAvailability {
   const env = options.env ?? process.env;
@@ -76,7 +76,7 @@ export function loadUcxAddon(options: UcxLoadOptions = {}): UcxAvailability {
 
   let result: UcxAvailability;
   try {
-    applyUcxEnvironment(env);
+    applyUcxEnvironment(process.env);
     const addon = createRequire(import.meta.url)(path) as UcxAddon;
     result = { available: true, addon, path };
   } catch (error) {
