@@ -85,8 +85,13 @@ t.test('runtime flags after the program are taken out of the application argumen
 });
 
 t.test('runtime flags on both sides of the program combine in order', async (t) => {
-  const plan = parseCharmrunArgs(['+balancer', 'A', 'app.js', '+balancer=B']);
-  t.strictSame(plan.runtime.balancers, ['A', 'B']);
+  const plan = parseCharmrunArgs(['+balancer', 'GreedyLB', 'app.js', '+balancer=RefineLB']);
+  t.strictSame(plan.runtime.balancers, ['GreedyLB', 'RefineLB']);
+});
+
+t.test('an unknown load balancer is refused before anything is launched', async (t) => {
+  t.throws(() => parseCharmrunArgs(['+balancer', 'NoSuchLB', 'app.js']), { name: 'BadFlagError', message: /unknown \+balancer "NoSuchLB"; known: .*GreedyLB/ });
+  t.throws(() => parseCharmrunArgs(['app.js', '+balancer', 'GreedyLB', '+balancer', 'Typo']), { name: 'BadFlagError', message: /Typo/ }, 'after the program too');
 });
 
 t.test('"++" and "-" arguments after the program belong to the program', async (t) => {

@@ -124,20 +124,39 @@ t.test('a fingerprint mismatch aborts the job naming the differing PEs', async (
 });
 
 t.test('the rendezvous times out naming the PEs that never arrived', async (t) => {
-  const { url, log } = await startServer(t, 4, 150);
+  const { server, url, log } = await startServer(t, 4, 1500);
   const list = await clients(t, url, [0, 2]);
   void list[0]!.hello(hello(0));
   void list[1]!.hello(hello(2));
-  await waitFor(() => log.aborts.length === 1, 'the timeout', 3000);
+  await waitFor(() => server.missing().length === 2, 'two hellos');
+  await waitFor(() => log.aborts.length === 1, 'the timeout', 4000);
   t.equal(log.aborts[0]![0], null);
-  t.match(log.aborts[0]![1], /rendezvous timed out after .* s: PEs 1, 3 never arrived/);
-  t.notMatch(log.aborts[0]![1], /after 0 s/, 'a sub-second timeout is not reported as "0 s"', {
-    todo: 'DOUBTFUL src/control/control-server.ts #rendezvousTimedOut(): (ms / 1000).toFixed(0) prints "after 0 s" for timeouts under 500 ms',
+  t.match(log.aborts[0]![1], /rendezvous timed out after [\d.]+ s: PEs 1, 3 never arrived/);
+});
+
+t.test('a sub-second rendezvous timeout is reported with its duration', async (t) => {
+  const { log } = await startServer(t, 2, 100);
+  await waitFor(() => log.aborts.length === 1, 'the timeout', 3000);
+  t.match(log.aborts[0]![1], /rendezvous timed out after .* s: PEs 0, 1 never arrived/);
+  t.notMatch(log.aborts[0]![1], /after 0 s/, 'not reported as "0 s"', {
+    todo: 'DOUBTFUL src/control/control-server.ts #rendezvousTimedOut(): (ms / 1000).toFixed(0) prints "after 0 s" for timeouts under 500 ms (and rounds 1.5 s to "2 s")',
+  });
+});
+
+t.test('PEs arriving after the rendezvous timed out are not started', async (t) => {
+  const { url, log } = await startServer(t, 1, 50);
+  await waitFor(() => log.aborts.length === 1, 'the timeout', 3000);
+  const [late] = await clients(t, url, [0]);
+  let table: unknown;
+  void late!.hello(hello(0)).then((peers) => (table = peers));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  t.equal(table, undefined, 'no peers table after the job was aborted', {
+    todo: 'DOUBTFUL src/control/control-server.ts: #rendezvousTimedOut() reports onAbort but does not close the rendezvous; a late hello still gets peers, and ready() still broadcasts go and calls onStarted after onAbort',
   });
 });
 
 t.test('the rendezvous times out naming PEs that arrived but never got ready', async (t) => {
-  const { url, log } = await startServer(t, 2, 200);
+  const { url, log } = await startServer(t, 2, 1000);
   const list = await clients(t, url, [0, 1]);
   await withTimeout(Promise.all(list.map((c, pe) => c.hello(hello(pe)))), 'peers');
   void list[0]!.ready();
@@ -146,11 +165,11 @@ t.test('the rendezvous times out naming PEs that arrived but never got ready', a
 });
 
 t.test('no timeout once the job has started', async (t) => {
-  const { url, log } = await startServer(t, 1, 100);
+  const { url, log } = await startServer(t, 1, 400);
   const [client] = await clients(t, url, [0]);
   await withTimeout(client!.hello(hello(0)), 'peers');
   await withTimeout(client!.ready(), 'go');
-  await new Promise((resolve) => setTimeout(resolve, 200));
+  await new Promise((resolve) => setTimeout(resolve, 500));
   t.strictSame(log.aborts, []);
 });
 

@@ -532,6 +532,20 @@ t.test('a kind tag must be a number, not a numeric string', async (t) => {
   t.throws(() => codec.decode({ header: stringKind, segments: [] }), ProtocolError, '["5", 1, true, 3]', bug);
 });
 
+t.test('a kind tag that is a map with a non-callable toString throws ProtocolError, not TypeError', async (t) => {
+  // [{ toString: 1 }]: using the decoded object as a property key calls its toString.
+  const header = new Uint8Array([0x91, 0x81, 0xa8, ...Buffer.from('toString'), 0x01]);
+  let thrown: unknown;
+  try {
+    codec.decode({ header, segments: [] });
+  } catch (error) {
+    thrown = error;
+  }
+  t.ok(thrown instanceof ProtocolError, `threw ${String((thrown as Error)?.name)}`, {
+    todo: 'BUG src/runtime/codec.ts:182 decode(): MESSAGE_FIELDS[kind] with kind = { toString: 1 } throws TypeError "Cannot convert object to primitive value", escaping as a non-ProtocolError',
+  });
+});
+
 t.test('huge declared msgpack lengths throw without allocating them', async (t) => {
   const cases: [string, number[]][] = [
     ['bin32 of 4 GiB', [0x91, 0xc6, 0xff, 0xff, 0xff, 0xf0, 0x01]],

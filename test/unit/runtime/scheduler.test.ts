@@ -207,3 +207,42 @@ t.test('a message enqueued while parked is handled without a wake-up', async (t)
   t.strictSame(seen, [42]);
   scheduler.stop();
 });
+
+t.test('defer runs a task after the messages already queued, never inside a handler', async (t) => {
+  const order: string[] = [];
+  const scheduler: Scheduler<string> = new Scheduler<string>((m) => {
+    order.push(m);
+    if (m === 'a') {
+      scheduler.defer(() => order.push('task from a'));
+      order.push('a done');
+    }
+  });
+  scheduler.enqueue('a');
+  scheduler.enqueue('b');
+  scheduler.defer(() => order.push('task'));
+  scheduler.enqueue('c');
+  await waitFor(() => order.length === 6, 'everything');
+  t.strictSame(order, ['a', 'a done', 'b', 'task', 'c', 'task from a']);
+});
+
+t.test('defer after stop() is ignored', async (t) => {
+  let ran = false;
+  const scheduler = new Scheduler<number>(() => undefined);
+  scheduler.stop();
+  scheduler.defer(() => (ran = true));
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  t.notOk(ran);
+});
+
+t.test('busySeconds counts time spent handling messages', async (t) => {
+  const scheduler = new Scheduler<number>(() => {
+    const until = performance.now() + 3;
+    while (performance.now() < until);
+  });
+  t.equal(scheduler.busySeconds, 0);
+  for (let i = 0; i < 4; i++) scheduler.enqueue(i);
+  await waitFor(() => scheduler.queued === 0 && !scheduler.busy, 'the queue to drain');
+  t.ok(scheduler.busySeconds >= 0.011, `${scheduler.busySeconds} s for four 3 ms messages`);
+  t.ok(scheduler.busySeconds < 1, 'and not wildly more');
+});
+
