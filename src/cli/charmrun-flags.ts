@@ -103,6 +103,8 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg : arg.slice(0, eq);
     const takeValue = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
+    const flag = LAUNCHER_FLAGS.find((f) => f.name === name);
+    if (flag !== undefined && flag.value === null && eq >= 0) throw new BadFlagError(`${name} takes no value`);
     switch (name) {
       case '++ppn':
         ppn = positiveInteger('++ppn', takeValue());

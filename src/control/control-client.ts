@@ -21,7 +21,8 @@ export class ControlClient {
   readonly #socket: WebSocket;
   readonly #pe: number;
   #events: ControlClientEvents | undefined;
-  #waiters = new Map<ControllerToPe['t'], (message: ControllerToPe) => void>();
+  readonly #waiters = new Map<ControllerToPe['t'], (message: ControllerToPe) => void>();
+  readonly #rejecters = new Map<ControllerToPe['t'], (error: Error) => void>();
   #shutdownSeen = false;
 
   private constructor(socket: WebSocket, pe: number) {
@@ -37,9 +38,13 @@ export class ControlClient {
       }
       const waiter = this.#waiters.get(message.t);
       this.#waiters.delete(message.t);
+      this.#rejecters.delete(message.t);
       waiter?.(message);
     });
     socket.on('close', () => {
+      for (const reject of this.#rejecters.values()) reject(new ProtocolError('the control connection to charmrun closed'));
+      this.#waiters.clear();
+      this.#rejecters.clear();
       if (!this.#shutdownSeen) this.#events?.onLost('the control connection to charmrun closed');
     });
     socket.on('error', () => undefined);
@@ -100,7 +105,14 @@ export class ControlClient {
   }
 
   #await(type: ControllerToPe['t']): Promise<ControllerToPe> {
-    return new Promise((resolve) => this.#waiters.set(type, resolve));
+    return new Promise((resolve, reject) => {
+      if (this.#socket.readyState !== WebSocket.OPEN) {
+        reject(new ProtocolError('the control connection to charmrun is closed'));
+        return;
+      }
+      this.#waiters.set(type, resolve);
+      this.#rejecters.set(type, reject);
+    });
   }
 
   #send(message: PeToController): void {

@@ -48,6 +48,7 @@ export class ControlServer {
   #wss: WebSocketServer | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
+  #failed = false;
   #closed = false;
 
   constructor(options: ControlServerOptions) {
@@ -159,10 +160,11 @@ export class ControlServer {
 
   #onHello(hello: HelloMessage): void {
     this.#hellos.set(hello.pe, hello);
-    if (this.#hellos.size < this.#options.numPes) return;
+    if (this.#failed || this.#hellos.size < this.#options.numPes) return;
     const reference = this.#hellos.get(0)!.fingerprint;
     const differing = [...this.#hellos.values()].filter((h) => h.fingerprint !== reference).map((h) => h.pe);
     if (differing.length > 0) {
+      this.#failed = true;
       this.#options.events.onAbort(
         null,
         `PE${differing.length > 1 ? 's' : ''} ${differing.join(', ')} registered different chare classes, entry methods, maps or reducers than PE 0 (every PE must run the same program and register the same things)`,
@@ -174,7 +176,7 @@ export class ControlServer {
   }
 
   #maybeStart(): void {
-    if (this.#started || this.#ready.size < this.#options.numPes) return;
+    if (this.#started || this.#failed || this.#ready.size < this.#options.numPes) return;
     this.#started = true;
     clearTimeout(this.#timer);
     this.#broadcast({ t: 'go' });
@@ -182,15 +184,17 @@ export class ControlServer {
   }
 
   #rendezvousTimedOut(): void {
-    if (this.#started) return;
+    if (this.#started || this.#failed) return;
+    this.#failed = true;
     const missing = this.missing();
-    const seconds = (this.#options.rendezvousTimeoutMs / 1000).toFixed(0);
+    const ms = this.#options.rendezvousTimeoutMs;
+    const seconds = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
     if (missing.length > 0) {
-      this.#options.events.onAbort(null, `rendezvous timed out after ${seconds} s: PE${missing.length > 1 ? 's' : ''} ${missing.join(', ')} never arrived`);
+      this.#options.events.onAbort(null, `rendezvous timed out after ${seconds}: PE${missing.length > 1 ? 's' : ''} ${missing.join(', ')} never arrived`);
     } else {
       const notReady = [];
       for (let pe = 0; pe < this.#options.numPes; pe++) if (!this.#ready.has(pe)) notReady.push(pe);
-      this.#options.events.onAbort(null, `rendezvous timed out after ${seconds} s: PE${notReady.length > 1 ? 's' : ''} ${notReady.join(', ')} could not connect to their peers`);
+      this.#options.events.onAbort(null, `rendezvous timed out after ${seconds}: PE${notReady.length > 1 ? 's' : ''} ${notReady.join(', ')} could not connect to their peers`);
     }
   }
 

@@ -84,6 +84,7 @@ export class RuntimeChareServices implements ChareServices {
     const reducerName = typeof reducer === 'string' ? reducer : reducer?.name;
     if (typeof reducerName !== 'string') throw new InvalidArgumentError(`${what}: the reducer must be a reducer (e.g. Reducer.sum) or its name`);
     assertSerializable(value, `the value ${record.label} contributes`);
+    this.#parts.reductions.reducer(reducerName);
     const coll = this.#collection(record);
     const scopeId = sectionOf(section, coll.id)?.id ?? coll.id;
     const redNo = record.redNo.get(scopeId) ?? 0;

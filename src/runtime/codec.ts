@@ -23,6 +23,51 @@ const EXT_WIRE_REF = 0x21;
 /** msgpack extension type of a Map (msgpackr would otherwise decode it as a plain object). */
 const EXT_MAP = 0x22;
 
+/**
+ * A Map on its way out. msgpackr writes Maps natively (as msgpack maps, which decode as plain
+ * objects here) before it looks at extensions, so the codec wraps every Map in this class first.
+ */
+class WireMap {
+  constructor(readonly entries: [unknown, unknown][]) {}
+}
+
+/**
+ * Returns `value` with every Map inside it wrapped in a {@link WireMap}: the same object when
+ * it holds no Map, otherwise a copy of the containers on the way to each Map.
+ */
+function wrapMaps(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof WireRef) return value;
+  if (value instanceof Map) return new WireMap([...value].map(([k, v]) => [wrapMaps(k), wrapMaps(v)]));
+  if (value instanceof Set) {
+    let changed = false;
+    const items = [...value].map((v) => {
+      const w = wrapMaps(v);
+      if (w !== v) changed = true;
+      return w;
+    });
+    return changed ? new Set(items) : value;
+  }
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v !== 'object' || v === null) continue;
+      const w = wrapMaps(v);
+      if (w !== v) (copy ??= value.slice())[i] = w;
+    }
+    return copy ?? value;
+  }
+  if (value instanceof Date) return value;
+  let copy: Record<string, unknown> | undefined;
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (typeof v !== 'object' || v === null) continue;
+    const w = wrapMaps(v);
+    if (w !== v) (copy ??= { ...(value as Record<string, unknown>) })[key] = w;
+  }
+  return copy ?? value;
+}
+
 /** Binary views that travel as segments, by wire code. */
 const SEGMENT_KINDS = [
   Int8Array,
@@ -103,7 +148,7 @@ function registerExtensions(): void {
   if (extensionsRegistered) return;
   extensionsRegistered = true;
   const add = addExtension;
-  add({ Class: Map, type: EXT_MAP, write: (m: Map<unknown, unknown>) => [...m], read: (pairs: unknown) => {
+  add({ Class: WireMap, type: EXT_MAP, write: (m: WireMap) => m.entries, read: (pairs: unknown) => {
     if (!Array.isArray(pairs)) throw new ProtocolError('malformed Map');
     return new Map(pairs as [unknown, unknown][]);
   } });
@@ -120,6 +165,10 @@ function registerExtensions(): void {
   });
   // Registered last so it is checked first (msgpackr prepends): a Buffer is also a Uint8Array.
   add({ Class: Buffer, type: EXT_SEGMENT, write: (v: Buffer) => encodeSegment(asBytes(v), CODE_BUFFER), read: decodeSegment });
+}
+
+function describeKind(kind: unknown): string {
+  return typeof kind === 'number' ? String(kind) : `of type ${kind === null ? 'null' : typeof kind}`;
 }
 
 /**
@@ -153,7 +202,7 @@ export class Codec {
     const wire: unknown[] = new Array(fields.length + 1);
     wire[0] = msg.kind;
     const record = msg as unknown as Record<string, unknown>;
-    for (let i = 0; i < fields.length; i++) wire[i + 1] = record[fields[i]!];
+    for (let i = 0; i < fields.length; i++) wire[i + 1] = wrapMaps(record[fields[i]!]);
     const previous = activeEncode;
     const state: EncodeState = { segments: [] };
     activeEncode = state;
@@ -179,8 +228,8 @@ export class Codec {
     }
     if (!Array.isArray(wire) || wire.length === 0) throw new ProtocolError('header is not an envelope');
     const kind = wire[0] as KindValue;
+    if (typeof kind !== 'number' || !Object.hasOwn(MESSAGE_FIELDS, kind)) throw new ProtocolError(`unknown message kind ${describeKind(wire[0])}`);
     const fields = MESSAGE_FIELDS[kind];
-    if (fields === undefined) throw new ProtocolError(`unknown message kind ${String(wire[0])}`);
     if (wire.length !== fields.length + 1) {
       throw new ProtocolError(`message kind ${kind} has ${wire.length - 1} fields, expected ${fields.length}`);
     }

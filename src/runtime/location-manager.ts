@@ -13,8 +13,11 @@ import { packChare, packRuntime, unpackChare, unpackRuntime, type ElementRuntime
 import type { PeContext } from './pe-context.js';
 import type { ChareServices } from '../chares/chare-services.js';
 
-/** Most times one message may be forwarded before the runtime declares a routing loop. */
-export const MAX_HOPS = 64;
+/**
+ * Most times one message may be forwarded. Location epochs make forwarding loops impossible;
+ * this only stops a message chasing an element that moves faster than messages reach it.
+ */
+export const MAX_HOPS = 1000;
 
 /** Runs a message on an element that lives here (the entry dispatcher). */
 export type ElementDeliver = (element: ElementRecord, collection: Collection, message: InvokeMessage) => void;
@@ -185,7 +188,7 @@ export class LocationManager {
 
   #forward(pe: number, message: InvokeMessage): void {
     if (message.hops >= MAX_HOPS) {
-      this.#ctx.fatal(`message for element [${message.index.join(',')}] of collection ${message.coll} was forwarded ${MAX_HOPS} times (routing loop)`);
+      this.#ctx.fatal(`message for element [${message.index.join(',')}] of collection ${message.coll} was forwarded ${MAX_HOPS} times without reaching it (the element moves faster than messages can follow)`);
       return;
     }
     this.#ctx.send(pe, { ...message, hops: message.hops + 1 });

@@ -112,7 +112,7 @@ export function extractRuntimeFlags(
   return { options, rest, launcher };
 }
 
-/** Checks options that arrived from a launcher (JSON in the environment). */
+/** Parses and checks options that arrived from a launcher (JSON in the environment). */
 export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   if (text === undefined || text === '') return DEFAULT_RUNTIME_OPTIONS;
   let value: unknown;
@@ -121,5 +121,15 @@ export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   } catch {
     throw new BadFlagError('the runtime options passed by charmrun are not valid JSON');
   }
-  return { ...DEFAULT_RUNTIME_OPTIONS, ...(value as Partial<RuntimeOptions>) };
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new BadFlagError('the runtime options passed by charmrun are not an object');
+  const options = { ...DEFAULT_RUNTIME_OPTIONS, ...(value as Partial<RuntimeOptions>) };
+  const bad = (field: string): never => {
+    throw new BadFlagError(`the runtime option "${field}" passed by charmrun has the wrong type`);
+  };
+  for (const field of ['stats', 'lbOff', 'verbose'] as const) if (typeof options[field] !== 'boolean') bad(field);
+  if (!Array.isArray(options.balancers) || !options.balancers.every((b) => typeof b === 'string')) bad('balancers');
+  if (options.lbPeriod !== null && (typeof options.lbPeriod !== 'number' || !(options.lbPeriod > 0))) bad('lbPeriod');
+  if (options.lbDump !== null && typeof options.lbDump !== 'string') bad('lbDump');
+  if (!Number.isSafeInteger(options.spinMicros) || options.spinMicros < 0) bad('spinMicros');
+  return options;
 }

@@ -145,8 +145,7 @@ export class PeSession {
         try {
           runtime.receiveFrame(from, frame);
         } catch (error) {
-          if (error instanceof ProtocolError) warn(launch.pe)(`dropped a malformed message from PE ${from}: ${error.message}`);
-          else throw error;
+          warn(launch.pe)(`dropped a malformed message from PE ${from}: ${error instanceof ProtocolError ? error.message : String(error)}`);
         }
       },
       onPeerLost: (pe, reason) => control?.peerLost(pe, reason),

@@ -42,6 +42,7 @@ export class RuntimeProxyHost implements ProxyHost {
       throw new BadArgumentsError(`${where} takes at least ${entry.minArgs} argument${entry.minArgs === 1 ? '' : 's'}, got ${args.length}`);
     }
     assertSerializable(args, `${where}(...) arguments`);
+    if (mode === 'ret' && target.index === null) throw new InvalidArgumentError(`${where}.ret: a broadcast has no single return value; use .awaitable`);
     const { collections, futures, ctx } = this.#parts;
     const future = mode === 'send' ? undefined : futures.create<unknown>();
     const ref: FutureRef | null = future === undefined ? null : { pe: future.pe, id: future.id };
@@ -49,7 +50,6 @@ export class RuntimeProxyHost implements ProxyHost {
       collections.whenKnown(target.coll, () => this.#sendToElement(target.coll, target.index!, entry, args, ref));
       return future;
     }
-    if (mode === 'ret') throw new InvalidArgumentError(`${where}.ret: a broadcast has no single return value; use .awaitable`);
     const ack: AckRequest | null =
       ref === null ? null : { scope: target.section?.id ?? target.coll, tag: `a${ctx.myPe}.${this.#ackSeq++}`, pe: ref.pe, id: ref.id };
     collections.whenKnown(target.coll, () => {

@@ -24,17 +24,21 @@ export interface Reducer<In = unknown, Partial = unknown, Out = unknown> {
 type Numeric = number | boolean | bigint;
 type Op = (a: any, b: any) => any;
 
-function elementwise(name: string, op: Op): Reducer {
+/** Scalar kinds an element-wise reducer accepts ("boolean" only for the logical ones). */
+type ScalarKind = 'number' | 'bigint' | 'boolean';
+
+function elementwise(name: string, op: Op, accepts: readonly ScalarKind[]): Reducer {
   const combine = (a: unknown, b: unknown): unknown => {
     if (typeof a !== 'object' || a === null) {
-      if (typeof b === 'object' && b !== null) throw shapeError(name, a, b);
+      if (!accepts.includes(typeof a as ScalarKind)) throw new BadReducerError(`reducer ${name} combines ${accepts.join('s, ')}s, arrays and typed arrays, not ${describe(a)}`);
+      if (typeof b !== typeof a) throw shapeError(name, a, b);
       return op(a as Numeric, b as Numeric);
     }
     if (ArrayBuffer.isView(a) && !(a instanceof DataView)) {
-      const x = a as unknown as ArrayLike<number> & { constructor: new (n: number) => Float64Array };
+      const x = a as unknown as ArrayLike<number>;
       const y = b as ArrayLike<number>;
-      if (!ArrayBuffer.isView(b) || y.length !== x.length || (b as object).constructor !== x.constructor) throw shapeError(name, a, b);
-      const out = new x.constructor(x.length);
+      if (!ArrayBuffer.isView(b) || y.length !== x.length || (b as object).constructor !== (a as object).constructor) throw shapeError(name, a, b);
+      const out = Buffer.isBuffer(a) ? Buffer.alloc(x.length) : new (a.constructor as new (n: number) => Float64Array)(x.length);
       for (let i = 0; i < x.length; i++) out[i] = op(x[i], y[i]);
       return out;
     }
@@ -49,7 +53,7 @@ function elementwise(name: string, op: Op): Reducer {
 
 function logical(name: string, op: (a: boolean, b: boolean) => boolean): Reducer {
   const toBool = (v: unknown): unknown => (Array.isArray(v) ? v.map(toBool) : ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<number>, Boolean) : Boolean(v));
-  const inner = elementwise(name, op);
+  const inner = elementwise(name, op, ['boolean']);
   return { name, lift: (v) => toBool(v), combine: inner.combine, finalize: (p) => p };
 }
 
@@ -74,12 +78,15 @@ const gather: Reducer<unknown, [Index, unknown][], unknown[]> = {
 /** Nop: no value, only completion (a barrier). */
 const nop: Reducer<unknown, null, undefined> = { name: 'nop', lift: () => null, combine: () => null, finalize: () => undefined };
 
+/** Scalars the arithmetic reducers take (NaN propagates, as with Math.max, whatever the tree order). */
+const NUMERIC: readonly ScalarKind[] = ['number', 'bigint'];
+
 /** The built-in reducers by name. */
 export const BUILTIN_REDUCERS: ReadonlyMap<string, Reducer> = new Map<string, Reducer>([
-  ['sum', elementwise('sum', (a, b) => a + b)],
-  ['product', elementwise('product', (a, b) => a * b)],
-  ['max', elementwise('max', (a, b) => (a >= b ? a : b))],
-  ['min', elementwise('min', (a, b) => (a <= b ? a : b))],
+  ['sum', elementwise('sum', (a, b) => a + b, NUMERIC)],
+  ['product', elementwise('product', (a, b) => a * b, NUMERIC)],
+  ['max', elementwise('max', (a, b) => (typeof a === 'number' ? Math.max(a, b) : a >= b ? a : b), NUMERIC)],
+  ['min', elementwise('min', (a, b) => (typeof a === 'number' ? Math.min(a, b) : a <= b ? a : b), NUMERIC)],
   ['logical_and', logical('logical_and', (a, b) => a && b)],
   ['logical_or', logical('logical_or', (a, b) => a || b)],
   ['logical_xor', logical('logical_xor', (a, b) => a !== b)],

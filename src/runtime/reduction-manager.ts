@@ -73,6 +73,13 @@ export class ReductionManager {
     for (const message of early) this.receive(message);
   }
 
+  /** The reducer registered under `name`; throws BadReducerError when there is none. */
+  reducer(name: string): Reducer {
+    const reducer = this.#reducers(name);
+    if (reducer === undefined) throw new BadReducerError(`unknown reducer "${name}" (register it with charm.registerReducer before charm.start)`);
+    return reducer;
+  }
+
   /** A scope known on this PE, if any. */
   scope(id: number): ReductionScope | undefined {
     return this.#scopes.get(id);
@@ -83,8 +90,7 @@ export class ReductionManager {
    * PE (handled here when that is this PE). Throws BadReducerError for an unknown reducer.
    */
   contribute(scopeId: number, tag: string, reducerName: string, value: unknown, index: Index, target: CallbackTarget, homePe: number): void {
-    const reducer = this.#reducers(reducerName);
-    if (reducer === undefined) throw new BadReducerError(`unknown reducer "${reducerName}" (register it with charm.registerReducer before charm.start)`);
+    const reducer = this.reducer(reducerName);
     const message: ContributeMessage = {
       kind: Kind.Contribute,
       scope: scopeId,

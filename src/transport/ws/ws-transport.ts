@@ -37,6 +37,7 @@ export class WsTransport extends TransportBase {
   #http: Server | undefined;
   #wss: WebSocketServer | undefined;
   #expected = new Set<number>();
+  readonly #unreachable = new Set<number>();
   #allConnected: (() => void) | undefined;
 
   constructor(ctx: TransportContext, options: WsTransportOptions = DEFAULT_WS_OPTIONS) {
@@ -155,6 +156,7 @@ export class WsTransport extends TransportBase {
     });
     socket.on('close', (code, reason) => {
       this.#peers.delete(pe);
+      this.#unreachable.add(pe);
       if (!this.closed) this.#ctx.events.onPeerLost(pe, `connection closed (${code}${reason.length ? `: ${reason.toString()}` : ''})`);
     });
     socket.on('error', (error) => {
@@ -174,7 +176,14 @@ export class WsTransport extends TransportBase {
 
   send(pe: number, frame: Frame): void {
     const peer = this.#peers.get(pe);
-    if (peer === undefined) throw new ProtocolError(`PE ${this.#ctx.pe} has no connection to PE ${pe}`);
+    if (peer === undefined) {
+      // The connection is gone (already reported when it closed) or never existed: report once, drop.
+      if (!this.#unreachable.has(pe)) {
+        this.#unreachable.add(pe);
+        if (!this.closed) this.#ctx.events.onPeerLost(pe, `no connection to PE ${pe}; messages to it are dropped`);
+      }
+      return;
+    }
     for (const message of frameToMessages(frame)) peer.socket.send(message, { binary: true });
   }
 

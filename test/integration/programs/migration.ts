@@ -48,12 +48,12 @@ class Hopper extends ChareArray<Hopper> {
     this.pings[from]!.push(t);
   }
 
-  migrated(): void {
+  override migrated(): void {
     this.hops++;
     check(this.data[1023] === 511.5, 'a typed-array field survives migration');
   }
 
-  resumeFromSync(): void {
+  override resumeFromSync(): void {
     this.contribute(1, Reducer.sum, this.pending!);
     this.pending = null;
   }
