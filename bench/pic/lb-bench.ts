@@ -1,0 +1,160 @@
+/**
+ * PIC load-balancing benchmark on 2 PEs, all set-ups in one session so that they compare:
+ *
+ *   odf1-2x1   examples/pic, one tile per PE, forced 2x1 tile grid (the imbalanced split), no LB
+ *   odf8       ODF 8 (4x4 tiles, whole tile columns per PE under the block map), no LB
+ *   odf8-lb    ODF 8 with atSync every --period steps (+balancer as given, +stats, +LBDump)
+ *   mpi4py-2x1, mpi4py-1x2   bench/pic/pic_mpi4py.py on 2 ranks, when mpi4py and numpy exist
+ *
+ * for each GEOMETRIC ratio (default 0.999 and 0.99; L = 1000, n = 100000 as in PIC.md 6.6).
+ * From the ODF-1 run's per-PE busy times it takes the bound on the gain (slowest PE over the
+ * mean), and reports the gain of ODF 8 with LB and the share of the bound it recovers. Writes
+ * into --out: pic-lb.jsonl (every run's JSON line with set-up, ratio and load average, then one
+ * summary line per ratio), pic-lb.md (tables) and pic-lb-r<ratio>.svg (each balancing step's
+ * max/mean load before and after).
+ *
+ *     npm run build && npx tsx bench/pic/lb-bench.ts [--steps 100] [--period 20] [--ratios 0.999,0.99]
+ *         [--grid 1000] [--particles 100000] [--balancer GreedyRefineLB] [--full] [--no-mpi] [--out DIR]
+ *
+ * --full is the ESPM2 setting: T = 1000, L = 2998, n = 600000, LB every 80 steps.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { readLbDump } from '../../src/lb/lb-dump.js';
+import { markdownReport, summarise, type BenchRun, type LbSummary, type RunLine } from './lb-figures.js';
+import { lbPlotSvg, stepRatios } from './lb-plot.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const CHARMRUN = join(ROOT, 'dist/cli/charmrun.js');
+const PIC = join(ROOT, 'examples/pic/pic.ts');
+const MPI_PIC = join(ROOT, 'bench/pic/pic_mpi4py.py');
+const PYTHON = '/usr/bin/python3';
+const MPI_ENV = { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' };
+const JOB_TIMEOUT_MS = 20 * 60_000;
+
+const { values: flags } = parseArgs({
+  options: {
+    steps: { type: 'string' },
+    period: { type: 'string' },
+    ratios: { type: 'string', default: '0.999,0.99' },
+    grid: { type: 'string' },
+    particles: { type: 'string' },
+    balancer: { type: 'string' },
+    full: { type: 'boolean', default: false },
+    'no-mpi': { type: 'boolean', default: false },
+    out: { type: 'string', default: join(ROOT, 'bench/pic/results') },
+  },
+});
+const steps = flags.steps ?? (flags.full ? '1000' : '100');
+const period = flags.period ?? (flags.full ? '80' : '20');
+const grid = flags.grid ?? (flags.full ? '2998' : '1000');
+const particles = flags.particles ?? (flags.full ? '600000' : '100000');
+const ratios = flags.ratios.split(',').map(Number);
+const out = flags.out;
+
+/** Output of one job. */
+interface Job {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runJob(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Job> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const timer = setTimeout(() => child.kill('SIGKILL'), JOB_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** The last JSON line of a job's output; throws with the job's output when there is none. */
+function lastJson(job: Job, what: string): RunLine {
+  const line = job.stdout.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+  if (line === undefined || job.code !== 0) throw new Error(`${what} failed (exit ${job.code}):\n${job.stdout}\n${job.stderr}`);
+  return JSON.parse(line) as RunLine;
+}
+
+/** Whether mpi4py and numpy can run here, and if not, why. */
+function mpiAvailable(): { ok: boolean; why: string } {
+  const python = spawnSync(PYTHON, ['-c', 'import mpi4py, numpy'], { encoding: 'utf8' });
+  if (python.status !== 0) return { ok: false, why: `${PYTHON} cannot import mpi4py and numpy; install them with: apt-get install -y python3-mpi4py python3-numpy (Debian; brings openmpi-bin)` };
+  const mpirun = spawnSync('mpirun', ['--version'], { encoding: 'utf8', env: { ...process.env, ...MPI_ENV } });
+  if (mpirun.status !== 0) return { ok: false, why: 'mpirun is missing; install openmpi-bin' };
+  return { ok: true, why: '' };
+}
+
+const kernelArgs = (ratio: number): string[] => ['-i', steps, '-s', grid, '-n', particles, '-k', '0', '-m', '1', '--mode', 'GEOMETRIC', '--init-parameters', String(ratio)];
+
+function record(run: BenchRun | Record<string, unknown>): void {
+  const line = JSON.stringify({ ...run, loadavg: loadavg().map((l) => Number(l.toFixed(2))) });
+  appendFileSync(join(out, 'pic-lb.jsonl'), `${line}\n`);
+  console.log(line);
+}
+
+async function main(): Promise<void> {
+  mkdirSync(out, { recursive: true });
+  rmSync(join(out, 'pic-lb.jsonl'), { force: true });
+  const mpi = flags['no-mpi'] ? { ok: false, why: 'skipped (--no-mpi)' } : mpiAvailable();
+  if (!mpi.ok) console.error(`mpi4py runs: ${mpi.why}`);
+  const balancer = flags.balancer === undefined ? [] : ['+balancer', flags.balancer];
+  const runs: BenchRun[] = [];
+  const summaries: LbSummary[] = [];
+  const loadBefore = loadavg();
+  for (const ratio of ratios) {
+    const args = kernelArgs(ratio);
+    const charm = async (setup: string, extra: readonly string[], runtime: readonly string[] = []): Promise<Job> => {
+      console.error(`running ${setup}, r = ${ratio} ...`);
+      const job = await runJob(process.execPath, [CHARMRUN, '+p2', ...runtime, PIC, ...args, ...extra, '--json']);
+      const run = { setup, ratio, line: lastJson(job, `${setup} r=${ratio}`) };
+      runs.push(run);
+      record(run);
+      return job;
+    };
+    await charm('odf1-2x1', ['--tiles', '2x1']);
+    await charm('odf8', ['--odf', '8']);
+    const dump = join(out, `pic-lb-r${ratio}.lbdump`);
+    rmSync(dump, { force: true });
+    const lbJob = await charm('odf8-lb', ['--odf', '8', '--lb-period', period], [...balancer, '+stats', '+LBDump', dump]);
+    if (mpi.ok) {
+      for (const tiles of ['2x1', '1x2']) {
+        console.error(`running mpi4py-${tiles}, r = ${ratio} ...`);
+        const job = await runJob('mpirun', ['-n', '2', PYTHON, MPI_PIC, ...args, '--grid', tiles, '--json'], MPI_ENV);
+        const run = { setup: `mpi4py-${tiles}`, ratio, line: lastJson(job, `mpi4py ${tiles} r=${ratio}`) };
+        runs.push(run);
+        record(run);
+      }
+    }
+    const summary = summarise(runs, ratio);
+    if (summary !== null) {
+      summaries.push(summary);
+      record({ summary: true, ...summary });
+    }
+    const ratiosPerStep = stepRatios(await readLbDump(dump).catch(() => []), lbJob.stdout);
+    const title = `PIC r = ${ratio}, L = ${grid}, n = ${particles}, 2 PEs, ODF 8, LB every ${period} steps`;
+    writeFileSync(join(out, `pic-lb-r${ratio}.svg`), lbPlotSvg(title, ratiosPerStep));
+  }
+  const header = [
+    `# PIC load balancing on 2 PEs: T = ${steps}, L = ${grid}, n = ${particles}, k = 0, m = 1, GEOMETRIC`,
+    '',
+    `LB every ${period} steps with ${flags.balancer ?? 'the default balancer (GreedyRefineLB)'}. Load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
+    `Busy max/mean: the slowest PE's busy time over the mean, timed steps only. mpi4py: ${mpi.ok ? 'run' : mpi.why}.`,
+  ];
+  writeFileSync(join(out, 'pic-lb.md'), markdownReport(header, runs, summaries));
+  console.error(`wrote ${join(out, 'pic-lb.jsonl')}, pic-lb.md and the SVG plots`);
+}
+
+main().catch((error: unknown) => {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+});

@@ -1,0 +1,89 @@
+/**
+ * The figures of the PIC load-balancing benchmark, computed from the runs' JSON lines: the bound
+ * on what balancing can gain (the slowest PE's busy time over the mean, in the unbalanced ODF-1
+ * run), the gain measured, the fraction of the bound it recovers, and the markdown table.
+ */
+
+/** The part of a run's JSON line (examples/pic or pic_mpi4py.py) that the figures use. */
+export interface RunLine {
+  readonly driver: string;
+  readonly tiles: readonly number[];
+  readonly placed: number;
+  readonly validates: boolean;
+  readonly secondsPerIteration: number;
+  readonly rateMparticlesPerSecond: number;
+  readonly busySeconds: readonly number[];
+  readonly lbPeriod?: number;
+  readonly balancer?: string | null;
+}
+
+/** A run of the benchmark: which set-up, at which GEOMETRIC ratio, and its line. */
+export interface BenchRun {
+  /** Set-up name: odf1-2x1, odf8, odf8-lb, mpi4py-2x1, mpi4py-1x2. */
+  readonly setup: string;
+  readonly ratio: number;
+  readonly line: RunLine;
+}
+
+/** The load-balancing figures of one ratio. */
+export interface LbSummary {
+  readonly ratio: number;
+  /** Slowest PE's busy time over the mean busy time, ODF-1 run: the most balancing could gain. */
+  readonly bound: number;
+  /** Time per step of ODF 1 over that of ODF 8 with LB. */
+  readonly gainOverOdf1: number;
+  /** Time per step of ODF 8 without LB over that of ODF 8 with LB. */
+  readonly gainOverOdf8: number;
+  /** (gainOverOdf1 - 1) / (bound - 1): the share of the possible gain obtained (null when bound is 1). */
+  readonly recovered: number | null;
+  /** Time per step of the mpi4py 2x1 run over that of ODF 8 with LB (null without mpi4py). */
+  readonly gainOverMpi4py: number | null;
+}
+
+/** Slowest over mean of per-PE busy times (1 when there is no load). */
+export function maxOverMean(busy: readonly number[]): number {
+  if (busy.length === 0) return 1;
+  const mean = busy.reduce((a, b) => a + b, 0) / busy.length;
+  return mean > 0 ? Math.max(...busy) / mean : 1;
+}
+
+/** The summary of one ratio, or null when one of the three charm4ts runs is missing. */
+export function summarise(runs: readonly BenchRun[], ratio: number): LbSummary | null {
+  const find = (setup: string): RunLine | undefined => runs.find((r) => r.ratio === ratio && r.setup === setup)?.line;
+  const odf1 = find('odf1-2x1');
+  const odf8 = find('odf8');
+  const lb = find('odf8-lb');
+  if (odf1 === undefined || odf8 === undefined || lb === undefined) return null;
+  const bound = maxOverMean(odf1.busySeconds);
+  const gainOverOdf1 = odf1.secondsPerIteration / lb.secondsPerIteration;
+  const mpi = find('mpi4py-2x1');
+  return {
+    ratio,
+    bound,
+    gainOverOdf1,
+    gainOverOdf8: odf8.secondsPerIteration / lb.secondsPerIteration,
+    recovered: bound > 1 + 1e-9 ? (gainOverOdf1 - 1) / (bound - 1) : null,
+    gainOverMpi4py: mpi === undefined ? null : mpi.secondsPerIteration / lb.secondsPerIteration,
+  };
+}
+
+const fixed = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
+
+/** The markdown table of every run, then the summary per ratio. `header` goes first (parameters, load). */
+export function markdownReport(header: readonly string[], runs: readonly BenchRun[], summaries: readonly LbSummary[]): string {
+  const lines = [...header, ''];
+  lines.push('| r | set-up | tiles | LB | time/step (ms) | rate (Mparticles/s) | busy max/mean | N | validates |');
+  lines.push('| --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |');
+  for (const { setup, ratio, line } of runs) {
+    const lb = line.lbPeriod !== undefined && line.lbPeriod > 0 ? `every ${line.lbPeriod}, ${line.balancer}` : 'off';
+    lines.push(
+      `| ${ratio} | ${setup} | ${line.tiles.join('x')} | ${lb} | ${(line.secondsPerIteration * 1000).toFixed(2)} | ${line.rateMparticlesPerSecond.toFixed(2)} | ${maxOverMean(line.busySeconds).toFixed(3)} | ${line.placed} | ${line.validates} |`,
+    );
+  }
+  lines.push('', '| r | bound (ODF-1 max/mean) | gain over ODF 1 | gain over ODF 8 no LB | share of bound recovered | gain over mpi4py 2x1 |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of summaries) {
+    lines.push(`| ${s.ratio} | ${s.bound.toFixed(3)} | ${s.gainOverOdf1.toFixed(3)} | ${s.gainOverOdf8.toFixed(3)} | ${s.recovered === null ? '-' : `${(s.recovered * 100).toFixed(0)}%`} | ${fixed(s.gainOverMpi4py, 3)} |`);
+  }
+  return `${lines.join('\n')}\n`;
+}
