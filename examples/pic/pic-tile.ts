@@ -230,7 +230,7 @@ export class PicTile extends ChareArray<PicTile> {
 
   /** Tile 0 shows progress on a terminal, at most twice a second. */
   _progress(): void {
-    if (this.tile !== 0 || !process.stderr.isTTY) return;
+    if (this.tile !== 0 || !charm.stderrIsTerminal()) return;
     const now = performance.now();
     const last = this.step === this.config.iterations + 1;
     if (now - this.lastProgress < 500 && !last) return;

@@ -119,7 +119,7 @@ export class StencilBlock extends ChareArray<StencilBlock> {
 
   /** Element [0,0] shows progress on a terminal, at most twice a second. */
   #progress(): void {
-    if (!process.stderr.isTTY || this.thisIndex[0] !== 0 || this.thisIndex[1] !== 0) return;
+    if (!charm.stderrIsTerminal() || this.thisIndex[0] !== 0 || this.thisIndex[1] !== 0) return;
     const now = performance.now();
     if (now - this.#lastProgress < 500 && this.#iteration !== this.#target) return;
     this.#lastProgress = now;

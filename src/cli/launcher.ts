@@ -85,6 +85,7 @@ export class Job {
       [ENV.OPTIONS]: JSON.stringify(plan.runtime),
       [ENV.LISTEN_HOST]: '127.0.0.1',
       [ENV.PPN]: String(plan.ppn),
+      [ENV.STDERR_TTY]: process.stderr.isTTY ? '1' : '0',
     };
     const nodeArgs = [...nodeArgsFor(script), script, ...plan.appArgs];
     for (let pe = 0; pe < plan.numPes; pe += plan.ppn) this.#spawn(pe, nodeArgs, env);

@@ -78,6 +78,8 @@ export const ENV = {
   LISTEN_HOST: 'CHARM4TS_LISTEN_HOST',
   /** PEs per process: the process's first PE starts the others as threads. */
   PPN: 'CHARM4TS_PPN',
+  /** "1" when charmrun's own stderr is a terminal (PE output goes through pipes). */
+  STDERR_TTY: 'CHARM4TS_STDERR_TTY',
 } as const;
 
 /** Parses and checks a message a PE sent; returns undefined when it is not one. */

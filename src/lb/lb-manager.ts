@@ -96,6 +96,11 @@ export class LbManager {
     return this.#settingsOf();
   }
 
+  /** Starts measuring the background load of array `coll` (called once its elements exist here). */
+  startMeasuring(coll: number): void {
+    this.#busyAtLastStep.set(coll, this.#host.busySeconds());
+  }
+
   /** An element reached its sync point. */
   atSync(coll: number, element: LbElement): void {
     if (element.atSync) {

@@ -15,6 +15,7 @@ import type { ArrayProxy, ChareProxy, ElementProxy, GroupProxy } from './proxy-t
 import { reducerFromCombine, type Reducer } from './reducers.js';
 import { Registry, type ChareClass } from './registry.js';
 import { PeSession } from './pe-session.js';
+import { ENV } from '../control/protocol.js';
 
 /** A program's main function: runs on PE 0 with the program's arguments. */
 export type MainFunction = (args: string[]) => void | Promise<void>;
@@ -136,6 +137,19 @@ export class Charm {
   pesOnHost(pe: number): number[] {
     const hosts = this.#requireSession().hosts;
     return hosts.flatMap((h, p) => (h === hosts[pe] ? [p] : []));
+  }
+
+  /**
+   * True when the job's stderr is a terminal (under charmrun, PE output goes through pipes, so
+   * `process.stderr.isTTY` is false; this says what the user sees). For progress indicators.
+   */
+  stderrIsTerminal(): boolean {
+    return process.stderr.isTTY === true || process.env[ENV.STDERR_TTY] === '1';
+  }
+
+  /** Seconds this PE has spent handling messages (entry methods and runtime work) since it started. */
+  busySeconds(): number {
+    return this.#requireSession().runtime.busySeconds;
   }
 
   /** Seconds since an arbitrary point, monotonic, sub-microsecond resolution. */

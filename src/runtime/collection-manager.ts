@@ -40,7 +40,11 @@ export class CollectionManager {
   readonly #insertionCounts = new Map<number, InsertionCount>();
   #nextSeq = 0;
 
-  constructor(ctx: PeContext, registry: Registry, services: ChareServices, location: LocationManager, reductions: ReductionManager) {
+  readonly #onCreated: (coll: Collection) => void;
+
+  /** `onCreated` hears of every collection once its local elements exist here. */
+  constructor(ctx: PeContext, registry: Registry, services: ChareServices, location: LocationManager, reductions: ReductionManager, onCreated: (coll: Collection) => void = () => undefined) {
+    this.#onCreated = onCreated;
     this.#ctx = ctx;
     this.#registry = registry;
     this.#services = services;
@@ -102,6 +106,7 @@ export class CollectionManager {
       if (coll.spec.kind === 'array') coll.homes.set(coll.key(index), { index, pe: myPe, epoch: 0 });
       this.createElement(coll, index, message.args);
     }
+    this.#onCreated(coll);
     const early = this.#early.get(coll.id);
     if (early !== undefined) {
       this.#early.delete(coll.id);

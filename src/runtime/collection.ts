@@ -40,7 +40,7 @@ export class Collection {
   readonly waiting = new Map<string, InvokeMessage[]>();
   /** Sparse arrays: true once doneInserting has run. */
   insertionClosed: boolean;
-  readonly #proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase;
+  readonly #proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget, validated?: boolean) => ProxyBase;
   readonly #map: ArrayMapFn;
 
   constructor(
@@ -48,7 +48,7 @@ export class Collection {
     readonly spec: CollectionSpec,
     readonly info: ClassInfo,
     map: ArrayMapFn,
-    proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase,
+    proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget, validated?: boolean) => ProxyBase,
     readonly numPes: number,
   ) {
     this.#map = map;
@@ -126,9 +126,9 @@ export class Collection {
     return counts;
   }
 
-  /** A proxy to this collection (index null) or to one element. */
+  /** A proxy to this collection (index null) or to one element (`index` already checked). */
   proxy(host: ProxyHost, index: Index | null): ProxyBase {
-    return new this.#proxyClass(host, this.info, { coll: this.id, index, section: null });
+    return new this.#proxyClass(host, this.info, { coll: this.id, index, section: null }, true);
   }
 
   /** A proxy to a section of this collection. */

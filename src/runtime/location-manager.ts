@@ -206,6 +206,11 @@ export class LocationManager {
       this.#ctx.warn(`dropped a duplicate message (seq ${message.seq} from PE ${src}) for ${element.label}`);
       return;
     }
+    if (message.seq === expected && !element.early.has(src)) {
+      element.nextSeq.set(src, expected + 1);
+      this.#deliver(element, coll, message);
+      return;
+    }
     let early = element.early.get(src);
     if (early === undefined) element.early.set(src, (early = new Map()));
     early.set(message.seq, message);

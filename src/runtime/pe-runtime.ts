@@ -60,7 +60,7 @@ export class PeRuntime {
   readonly #counts: MessageCounts;
   readonly #host: RuntimeProxyHost;
   readonly #location: LocationManager;
-  readonly #lb: LbManager;
+  #lb: LbManager | undefined;
   #hostIndices: readonly number[] = [];
   #lbSettingsCache: LbSettings | undefined;
 
@@ -93,7 +93,7 @@ export class PeRuntime {
       host: () => host!,
       atSync: (record) => lb.atSync(record.collection.id, record),
     });
-    collections = new CollectionManager(router, registry, services, location, reductions);
+    collections = new CollectionManager(router, registry, services, location, reductions, (coll) => this.#lb?.startMeasuring(coll.id));
     host = new RuntimeProxyHost({ ctx: router, collections, location, broadcaster, sections, futures });
     const resolver = new RuntimeRefResolver(registry, () => collections!, futures, host);
     outcomes.connect({ collections, location, broadcaster, reductions });
@@ -170,7 +170,7 @@ export class PeRuntime {
     const element = coll?.local.get(coll.key(index));
     if (coll === undefined || element === undefined) {
       this.#router.warn(`load balancing asked PE ${this.myPe} to move element [${index.join(',')}] of collection ${collId}, which is not here`);
-      if (notify >= 0) this.#lb.arrived(collId, notify);
+      if (notify >= 0) this.#lb!.arrived(collId, notify);
       return;
     }
     element.pendingMove = { pe: dest, notify };
@@ -189,9 +189,14 @@ export class PeRuntime {
     }
   }
 
+  /** Seconds this PE has spent handling messages. */
+  get busySeconds(): number {
+    return this.#scheduler.busySeconds;
+  }
+
   /** Outcomes of the load-balancing steps decided on this PE. */
   get lbHistory(): readonly LbStepSummary[] {
-    return this.#lb.history;
+    return this.#lb!.history;
   }
 
   /** Sets the transport serving each PE (index = PE; undefined for this PE). */

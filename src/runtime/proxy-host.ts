@@ -36,7 +36,7 @@ export class RuntimeProxyHost implements ProxyHost {
     this.#parts = parts;
   }
 
-  invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode): Future<unknown> | undefined {
+  invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode, validated = false): Future<unknown> | undefined {
     const where = `${info.name}.${entry.name}`;
     if (args.length < entry.minArgs) {
       throw new BadArgumentsError(`${where} takes at least ${entry.minArgs} argument${entry.minArgs === 1 ? '' : 's'}, got ${args.length}`);
@@ -47,24 +47,27 @@ export class RuntimeProxyHost implements ProxyHost {
     const future = mode === 'send' ? undefined : futures.create<unknown>();
     const ref: FutureRef | null = future === undefined ? null : { pe: future.pe, id: future.id };
     if (target.index !== null) {
-      collections.whenKnown(target.coll, () => this.#sendToElement(target.coll, target.index!, entry, args, ref));
+      const coll = collections.get(target.coll);
+      if (coll !== undefined) this.#sendToElement(coll, target.index, entry, args, ref, validated);
+      else collections.whenKnown(target.coll, () => this.#sendToElement(collections.get(target.coll)!, target.index!, entry, args, ref, false));
       return future;
     }
     const ack: AckRequest | null =
       ref === null ? null : { scope: target.section?.id ?? target.coll, tag: `a${ctx.myPe}.${this.#ackSeq++}`, pe: ref.pe, id: ref.id };
-    collections.whenKnown(target.coll, () => {
-      this.#parts.broadcaster.start(collections.get(target.coll)!, target.section, entry.id, args, ack);
-    });
+    const coll = collections.get(target.coll);
+    if (coll !== undefined) this.#parts.broadcaster.start(coll, target.section, entry.id, args, ack);
+    else collections.whenKnown(target.coll, () => this.#parts.broadcaster.start(collections.get(target.coll)!, target.section, entry.id, args, ack));
     return future;
   }
 
-  #sendToElement(collId: number, index: Index, entry: EntryInfo, args: unknown[], reply: FutureRef | null): void {
-    const coll = this.#parts.collections.get(collId)!;
-    try {
-      coll.checkIndex(index);
-    } catch (error) {
-      this.#parts.ctx.fatal(`call to ${coll.info.name}.${entry.name}: ${(error as Error).message}`);
-      return;
+  #sendToElement(coll: Collection, index: Index, entry: EntryInfo, args: unknown[], reply: FutureRef | null, validated: boolean): void {
+    if (!validated) {
+      try {
+        coll.checkIndex(index);
+      } catch (error) {
+        this.#parts.ctx.fatal(`call to ${coll.info.name}.${entry.name}: ${(error as Error).message}`);
+        return;
+      }
     }
     this.#parts.location.send(coll, index, entry.id, args, reply, null);
   }

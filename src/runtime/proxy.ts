@@ -24,8 +24,8 @@ export type CallMode = 'send' | 'ret' | 'awaitable';
 
 /** What proxies need from the runtime of their PE. */
 export interface ProxyHost {
-  /** Sends a call; returns a future for "ret" and "awaitable". */
-  invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode): Future<unknown> | undefined;
+  /** Sends a call; returns a future for "ret" and "awaitable". `validated`: the target's index was already checked. */
+  invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode, validated?: boolean): Future<unknown> | undefined;
   /** Validates `index` and returns the element proxy. */
   element(proxy: ProxyBase, index: readonly unknown[]): ProxyBase;
   /** Creates a section of the collection. */
@@ -35,6 +35,9 @@ export interface ProxyHost {
   /** Closes sparse-array insertion. */
   doneInserting(proxy: ProxyBase): void;
 }
+
+/** How many element proxies a proxy keeps for reuse by `at`. */
+export const ELEMENT_PROXY_CACHE = 64;
 
 /** Marks caller functions; holds what a reduction needs to target them. */
 export const CALLER_TARGET = Symbol('charm4ts.callerTarget');
@@ -52,18 +55,33 @@ export class ProxyBase extends WireRef {
   /** @internal */ readonly host: ProxyHost;
   /** @internal */ readonly info: ClassInfo;
   /** @internal */ readonly target: ProxyTarget;
+  /** @internal True when the index was checked against the collection's bounds. */
+  readonly validated: boolean;
   #callers: CallerFunction[] | undefined;
+  #elements: Map<unknown, ProxyBase> | undefined;
 
-  constructor(host: ProxyHost, info: ClassInfo, target: ProxyTarget) {
+  constructor(host: ProxyHost, info: ClassInfo, target: ProxyTarget, validated = false) {
     super();
     this.host = host;
     this.info = info;
     this.target = target;
+    this.validated = validated;
   }
 
-  /** Proxy to one element (arrays: one number per dimension; groups: a PE). */
+  /**
+   * Proxy to one element (arrays: one number per dimension; groups: a PE). The last
+   * {@link ELEMENT_PROXY_CACHE} element proxies made from this proxy are reused.
+   */
   at(...index: unknown[]): ProxyBase {
-    return this.host.element(this, index.length === 1 && Array.isArray(index[0]) ? (index[0] as unknown[]) : index);
+    const list = index.length === 1 && Array.isArray(index[0]) ? (index[0] as unknown[]) : index;
+    const key = list.length === 1 ? list[0] : list.join(',');
+    const cached = this.#elements?.get(key);
+    if (cached !== undefined) return cached;
+    const proxy = this.host.element(this, list);
+    this.#elements ??= new Map();
+    if (this.#elements.size >= ELEMENT_PROXY_CACHE) this.#elements.delete(this.#elements.keys().next().value);
+    this.#elements.set(key, proxy);
+    return proxy;
   }
 
   /** Proxy to a section (a subset of the members). */
@@ -100,18 +118,16 @@ export class ProxyBase extends WireRef {
 }
 
 function makeCaller(proxy: ProxyBase, entry: EntryInfo): CallerFunction {
-  const { host, info, target } = proxy;
+  const { host, info, target, validated } = proxy;
   const call = ((...args: unknown[]) => {
-    host.invoke(target, info, entry, args, 'send');
+    host.invoke(target, info, entry, args, 'send', validated);
   }) as CallerFunction;
-  call.ret = (...args: unknown[]) => host.invoke(target, info, entry, args, 'ret');
-  call.awaitable = (...args: unknown[]) => host.invoke(target, info, entry, args, 'awaitable');
-  const callback: CallbackTarget =
+  call.ret = (...args: unknown[]) => host.invoke(target, info, entry, args, 'ret', validated);
+  call.awaitable = (...args: unknown[]) => host.invoke(target, info, entry, args, 'awaitable', validated);
+  (call as { [CALLER_TARGET]: CallbackTarget })[CALLER_TARGET] =
     target.index !== null
       ? { t: 'element', coll: target.coll, index: target.index, ep: entry.id }
       : { t: 'broadcast', coll: target.coll, section: target.section, ep: entry.id };
-  Object.defineProperty(call, CALLER_TARGET, { value: callback });
-  Object.defineProperty(call, 'name', { value: `${info.name}.${entry.name}` });
   return call;
 }
 
@@ -142,7 +158,7 @@ const TRAP = Symbol('charm4ts.unknownNameTrap');
 installUnknownNameTrap();
 
 /** Builds the proxy class of a chare class: ProxyBase plus one getter per entry method. */
-export function makeProxyClass(info: ClassInfo): new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase {
+export function makeProxyClass(info: ClassInfo): new (host: ProxyHost, info: ClassInfo, target: ProxyTarget, validated?: boolean) => ProxyBase {
   const cls = class extends ProxyBase {};
   Object.defineProperty(cls, 'name', { value: `${info.name}Proxy` });
   for (const entry of info.entries) {

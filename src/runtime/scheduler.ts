@@ -41,6 +41,7 @@ export class Scheduler<M> {
   readonly #sources: PollSource[] = [];
   #queue: (M | DeferredTask)[] = [];
   #busyMs = 0;
+  #drainStarted = 0;
   #head = 0;
   #draining = false;
   #scheduled = false;
@@ -62,9 +63,9 @@ export class Scheduler<M> {
     return this.#draining;
   }
 
-  /** Seconds spent handling messages since this scheduler started. */
+  /** Seconds spent handling messages since this scheduler started (the drain in progress included). */
   get busySeconds(): number {
-    return this.#busyMs / 1000;
+    return (this.#busyMs + (this.#draining ? performance.now() - this.#drainStarted : 0)) / 1000;
   }
 
   /** Runs `task` after the messages queued so far (never inside the current message's handling). */
@@ -115,6 +116,7 @@ export class Scheduler<M> {
     if (this.#draining || this.#stopped) return;
     this.#draining = true;
     const started = performance.now();
+    this.#drainStarted = started;
     const deadline = started + this.#options.batchTimeMs;
     const checkEvery = this.#options.batchSize;
     let handled = 0;

@@ -11,7 +11,9 @@
  *
  * Small segments are copied inline (one message, one syscall); large ones are detached so they
  * are written straight from the sender's memory and arrive in a buffer of their own (aligned,
- * not copied again).
+ * not copied again). Several head messages without detached segments may be sent as one
+ * message (a batch: their concatenation; every head's size is a multiple of 8, so alignment
+ * holds); only the last head of a batch may announce detached segments.
  */
 import { ProtocolError } from '../errors.js';
 import type { Frame } from './transport.js';
@@ -59,10 +61,24 @@ export function frameToMessages(frame: Frame, detachThreshold = DEFAULT_DETACH_T
   return messages;
 }
 
+/** Concatenates head messages (each a multiple of 8 bytes long) into one batch message. */
+export function batchMessages(heads: readonly Uint8Array[]): Uint8Array {
+  if (heads.length === 1) return heads[0]!;
+  let size = 0;
+  for (const head of heads) size += head.byteLength;
+  const batch = new Uint8Array(size);
+  let offset = 0;
+  for (const head of heads) {
+    batch.set(head, offset);
+    offset += head.byteLength;
+  }
+  return batch;
+}
+
 /**
  * Reassembles frames from the messages of one ordered connection. Feed every message in
- * order; `push` returns a frame when one is complete. Throws ProtocolError on anything
- * malformed, before allocating anything the message declares.
+ * order; `pushBatch` returns the frames it completes (a batch message may complete several).
+ * Throws ProtocolError on anything malformed, before allocating anything the message declares.
  */
 export class FrameAssembler {
   #header: Uint8Array | null = null;
@@ -81,13 +97,35 @@ export class FrameAssembler {
     return this.#missing > 0;
   }
 
-  /** Consumes one message; returns the completed frame, or null when more messages are needed. */
+  /** Consumes one message holding at most one frame; returns it, or null when more messages are needed. */
   push(message: Uint8Array): Frame | null {
-    if (this.#missing > 0) return this.#pushDetached(message);
-    return this.#pushHead(message);
+    const frames = this.pushBatch(message);
+    if (frames.length > 1) throw new ProtocolError(`message holds ${frames.length} frames where one was expected`);
+    return frames[0] ?? null;
   }
 
-  #pushHead(message: Uint8Array): Frame | null {
+  /** Consumes one message (a detached segment, a head, or a batch of heads); returns the frames it completes. */
+  pushBatch(message: Uint8Array): Frame[] {
+    if (this.#missing > 0) {
+      const frame = this.#pushDetached(message);
+      return frame === null ? [] : [frame];
+    }
+    const frames: Frame[] = [];
+    let offset = 0;
+    while (offset < message.byteLength) {
+      const { frame, end } = this.#pushHead(message.subarray(offset));
+      if (frame === null) {
+        if (offset + end !== message.byteLength) throw new ProtocolError('a head announcing detached segments is not the last of its batch');
+        break;
+      }
+      frames.push(frame);
+      offset += end;
+    }
+    return frames;
+  }
+
+  /** Parses the head at the start of `message`; `end` is where it stops. */
+  #pushHead(message: Uint8Array): { frame: Frame | null; end: number } {
     if (message.byteLength < FIXED_BYTES) throw new ProtocolError(`message of ${message.byteLength} bytes is too short for a frame`);
     const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
     if (view.getUint32(0, true) !== FRAME_MAGIC) throw new ProtocolError('message does not start with the frame magic');
@@ -117,12 +155,12 @@ export class FrameAssembler {
         offset += pad8(length);
       }
     }
-    if (missing === 0) return { header, segments: segments as Uint8Array[] };
+    if (missing === 0) return { frame: { header, segments: segments as Uint8Array[] }, end: offset };
     this.#header = header;
     this.#segments = segments;
     this.#lengths = lengths;
     this.#missing = missing;
-    return null;
+    return { frame: null, end: offset };
   }
 
   #pushDetached(message: Uint8Array): Frame | null {

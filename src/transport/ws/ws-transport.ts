@@ -3,13 +3,17 @@
  * rank dials the lower), binary frames, no compression, no masking (a zero mask: both ends are
  * this job's PEs), every connection authenticated with a token derived from the job's secret.
  * A connection without a valid token is refused with 401 and reported.
+ *
+ * Small frames sent to one peer during one turn of the event loop (a scheduler drain) are
+ * coalesced into one WebSocket message, written when the turn ends (a microtask) or when the
+ * batch passes 64 KiB: one system call for many messages, and no added latency for one.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { ProtocolError } from '../../errors.js';
 import { AUTH_HEADER, authToken, PE_HEADER, verifyAuthToken } from '../auth.js';
-import { FrameAssembler, frameToMessages } from '../frame-bytes.js';
+import { batchMessages, FrameAssembler, frameToMessages } from '../frame-bytes.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
 
 /** Tunables of the ws transport. */
@@ -26,7 +30,13 @@ export const DEFAULT_WS_OPTIONS: WsTransportOptions = { maxMessageBytes: 1 << 30
 interface Peer {
   socket: WebSocket;
   assembler: FrameAssembler;
+  /** Heads waiting to be written as one batch. */
+  batch: Uint8Array[];
+  batchBytes: number;
 }
+
+/** A batch is written as soon as it holds this many bytes. */
+const BATCH_LIMIT = 64 * 1024;
 
 /** WebSocket transport between the PEs of one job. */
 export class WsTransport extends TransportBase {
@@ -139,20 +149,20 @@ export class WsTransport extends TransportBase {
   }
 
   #adopt(pe: number, socket: WebSocket): void {
-    const peer: Peer = { socket, assembler: new FrameAssembler(this.#options.maxMessageBytes) };
+    const peer: Peer = { socket, assembler: new FrameAssembler(this.#options.maxMessageBytes), batch: [], batchBytes: 0 };
     this.#peers.set(pe, peer);
     socket.binaryType = 'nodebuffer';
     socket.on('message', (data: Buffer, isBinary: boolean) => {
-      let frame: Frame | null;
+      let frames: Frame[];
       try {
         if (!isBinary) throw new ProtocolError('text message on a data connection');
-        frame = peer.assembler.push(data);
+        frames = peer.assembler.pushBatch(data);
       } catch (error) {
         this.#ctx.events.onProtocolError(`from PE ${pe}: ${(error as Error).message}; closing the connection`);
         socket.terminate();
         return;
       }
-      if (frame !== null) this.#ctx.events.onFrame(pe, frame);
+      for (const frame of frames) this.#ctx.events.onFrame(pe, frame);
     });
     socket.on('close', (code, reason) => {
       this.#peers.delete(pe);
@@ -184,7 +194,29 @@ export class WsTransport extends TransportBase {
       }
       return;
     }
-    for (const message of frameToMessages(frame)) peer.socket.send(message, { binary: true });
+    const messages = frameToMessages(frame);
+    if (messages.length === 1 && messages[0]!.byteLength < BATCH_LIMIT) {
+      if (peer.batch.length === 0) this.#flushSoon(peer);
+      peer.batch.push(messages[0]!);
+      peer.batchBytes += messages[0]!.byteLength;
+      if (peer.batchBytes >= BATCH_LIMIT) this.#flush(peer);
+      return;
+    }
+    this.#flush(peer);
+    for (const message of messages) peer.socket.send(message, { binary: true });
+  }
+
+  #flushSoon(peer: Peer): void {
+    queueMicrotask(() => this.#flush(peer));
+  }
+
+  /** Writes the peer's pending batch (if any) as one message. */
+  #flush(peer: Peer): void {
+    if (peer.batch.length === 0) return;
+    const message = batchMessages(peer.batch);
+    peer.batch = [];
+    peer.batchBytes = 0;
+    if (peer.socket.readyState === WebSocket.OPEN) peer.socket.send(message, { binary: true });
   }
 
   protected async doClose(): Promise<void> {

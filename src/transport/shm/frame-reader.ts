@@ -1,0 +1,163 @@
+/**
+ * The consumer side of a ring: turns the byte stream that {@link writeFrame} produced back into
+ * frames, copying each part out of the ring into receive memory as soon as its bytes are
+ * published, so a frame larger than the ring streams through it. Frames come out in the order
+ * they were written. A delivered frame never refers to ring memory.
+ */
+import { ProtocolError } from '../../errors.js';
+import { MAX_SEGMENTS } from '../frame-bytes.js';
+import type { Frame } from '../transport.js';
+import { DESCRIPTOR_FIXED_BYTES, descriptorBytes, pad8, RING_FRAME_TAG } from './frame-writer.js';
+import type { ReceiveBuffers } from './receive-buffers.js';
+import type { RingConsumer } from './spsc-ring.js';
+
+/** Options of a {@link FrameReader}. */
+export interface FrameReaderOptions {
+  /** Where received bytes land. */
+  readonly buffers: ReceiveBuffers;
+  /** Segments at least this large get a buffer of their own; smaller ones share the header's block. */
+  readonly largeSegmentBytes: number;
+  /** Consumed bytes are given back to the producer at least every this many bytes. */
+  readonly chunkBytes: number;
+  /** Called when the producer asked to be woken once space is freed (it is parked with a backlog). */
+  readonly onSpaceFreed: () => void;
+}
+
+/** Frames read from one ring. */
+export class FrameReader {
+  readonly #ring: RingConsumer;
+  readonly #options: FrameReaderOptions;
+  /** The frame being received: its parts (header first) and where the copy stands. */
+  #parts: Uint8Array[] | null = null;
+  #header: Uint8Array | null = null;
+  #segments: Uint8Array[] = [];
+  #part = 0;
+  #offset = 0;
+  #unreleased = 0;
+  /** Bytes consumed by the last {@link read}. */
+  moved = 0;
+
+  /** Reads frames from `ring`. */
+  constructor(ring: RingConsumer, options: FrameReaderOptions) {
+    this.#ring = ring;
+    this.#options = options;
+  }
+
+  /** True when bytes are waiting in the ring (always asks the producer's counter). */
+  pending(): boolean {
+    return this.#ring.pending();
+  }
+
+  /**
+   * Delivers up to `maxFrames` complete frames, in ring order, through `deliver`; stops early
+   * when `deliver` returns false. Returns the number delivered; {@link moved} tells how many
+   * bytes were consumed (progress on a frame that is still incomplete counts too). Throws
+   * ProtocolError when the stream is not made of frames (a bug: both ends are this code).
+   */
+  read(maxFrames: number, deliver: (frame: Frame) => boolean): number {
+    let frames = 0;
+    let moved = 0;
+    try {
+      while (frames < maxFrames) {
+        if (this.#parts === null) {
+          const started = this.#begin();
+          if (started === 0) break;
+          moved += started;
+        }
+        const copied = this.#copy();
+        moved += copied;
+        if (this.#parts !== null) break;
+        const frame: Frame = { header: this.#header!, segments: this.#segments };
+        this.#header = null;
+        this.#segments = [];
+        frames++;
+        if (this.#unreleased >= this.#options.chunkBytes) this.#release();
+        if (!deliver(frame)) break;
+      }
+    } finally {
+      this.moved = moved;
+      if (this.#unreleased > 0) this.#release();
+    }
+    return frames;
+  }
+
+  #release(): void {
+    this.#unreleased = 0;
+    if (this.#ring.release()) this.#options.onSpaceFreed();
+  }
+
+  /** Reads the next descriptor and allocates the frame's memory; returns the bytes consumed (0: none yet). */
+  #begin(): number {
+    const ring = this.#ring;
+    if (ring.available(DESCRIPTOR_FIXED_BYTES) < DESCRIPTOR_FIXED_BYTES) return 0;
+    if (ring.word(0) !== RING_FRAME_TAG) throw new ProtocolError('shm: ring out of step (no frame tag where a frame should start)');
+    const headerLength = ring.word(4);
+    const count = ring.word(8);
+    if (count > MAX_SEGMENTS) throw new ProtocolError(`shm: frame declares ${count} segments (at most ${MAX_SEGMENTS})`);
+    const bytes = descriptorBytes(count);
+    if (ring.available(bytes) < bytes) throw new ProtocolError('shm: frame descriptor published incomplete');
+    const large = this.#options.largeSegmentBytes;
+    let blockBytes = pad8(headerLength);
+    for (let i = 0; i < count; i++) {
+      const length = ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i);
+      if (length < large) blockBytes += pad8(length);
+    }
+    const buffers = this.#options.buffers;
+    const parts: Uint8Array[] = new Array(count + 1);
+    const segments: Uint8Array[] = new Array(count);
+    if (blockBytes === pad8(headerLength)) {
+      parts[0] = buffers.block(headerLength);
+      for (let i = 0; i < count; i++) segments[i] = parts[i + 1] = buffers.large(ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i));
+    } else {
+      const block = buffers.block(blockBytes);
+      parts[0] = block.subarray(0, headerLength);
+      let at = pad8(headerLength);
+      for (let i = 0; i < count; i++) {
+        const length = ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i);
+        if (length < large) {
+          segments[i] = parts[i + 1] = block.subarray(at, at + length);
+          at += pad8(length);
+        } else {
+          segments[i] = parts[i + 1] = buffers.large(length);
+        }
+      }
+    }
+    ring.skip(bytes);
+    this.#unreleased += bytes;
+    this.#parts = parts;
+    this.#header = parts[0]!;
+    this.#segments = segments;
+    this.#part = 0;
+    this.#offset = 0;
+    return bytes;
+  }
+
+  /** Copies what is published of the current frame; clears #parts when the frame is complete. Returns bytes consumed. */
+  #copy(): number {
+    const ring = this.#ring;
+    const parts = this.#parts!;
+    const chunk = this.#options.chunkBytes;
+    let moved = 0;
+    while (this.#part < parts.length) {
+      const target = parts[this.#part]!;
+      const padded = pad8(target.byteLength);
+      const remaining = padded - this.#offset;
+      if (remaining > 0) {
+        const available = ring.available(remaining);
+        if (available === 0) return moved;
+        const step = Math.min(remaining, available, chunk);
+        const copy = Math.max(0, Math.min(step, target.byteLength - this.#offset));
+        ring.take(target, this.#offset, copy, step);
+        this.#offset += step;
+        moved += step;
+        this.#unreleased += step;
+        if (this.#unreleased >= chunk) this.#release();
+        if (this.#offset < padded) continue;
+      }
+      this.#part++;
+      this.#offset = 0;
+    }
+    this.#parts = null;
+    return moved;
+  }
+}

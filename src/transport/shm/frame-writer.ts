@@ -1,0 +1,111 @@
+/**
+ * How a frame is laid out in a ring, and the producer side that writes it there.
+ *
+ *     descriptor:  u32 tag | u32 header length | u32 segment count | u32 reserved
+ *                  u32 length of each segment, padded to 8 bytes
+ *     then:        the header bytes, padded to 8
+ *                  each segment's bytes, padded to 8
+ *
+ * The descriptor is written and published whole (it is at most 16 KiB and a ring at least
+ * 64 KiB), so a consumer that sees any byte of a frame sees its whole descriptor. The header
+ * and segments are copied straight from the caller's memory into the ring (no staging copy),
+ * in as many steps as the ring's free space requires: a frame may be far larger than its ring.
+ * Every step keeps the write counter 8-aligned, so 32-bit descriptor words never straddle the
+ * end of the ring.
+ */
+import { MAX_SEGMENTS } from '../frame-bytes.js';
+import type { Frame } from '../transport.js';
+import type { RingProducer } from './spsc-ring.js';
+
+/** First word of every frame in a ring. */
+export const RING_FRAME_TAG = 0x314d5246; // "FRM1"
+/** Bytes of the fixed part of a descriptor. */
+export const DESCRIPTOR_FIXED_BYTES = 16;
+/** Largest segment a frame may carry (lengths travel as u32). */
+export const MAX_RING_SEGMENT_BYTES = 0xffffffff;
+
+/** `n` rounded up to a multiple of 8. */
+export function pad8(n: number): number {
+  return n + (-n & 7);
+}
+
+/** Bytes of the descriptor of a frame with `count` segments. */
+export function descriptorBytes(count: number): number {
+  return pad8(DESCRIPTOR_FIXED_BYTES + 4 * count);
+}
+
+/** Throws RangeError when `frame` cannot travel through a ring (too many or too large segments). */
+export function checkFrame(frame: Frame): void {
+  const { header, segments } = frame;
+  if (segments.length > MAX_SEGMENTS) throw new RangeError(`a message may carry at most ${MAX_SEGMENTS} typed arrays`);
+  if (header.byteLength > MAX_RING_SEGMENT_BYTES) throw new RangeError('a message header may not exceed 4 GiB');
+  for (const segment of segments) {
+    if (segment.byteLength > MAX_RING_SEGMENT_BYTES) throw new RangeError('a message segment may not exceed 4 GiB');
+  }
+}
+
+/**
+ * A frame on its way into a ring: the frame and how far it got. It references the caller's
+ * header and segments (never copies them) until it is done.
+ */
+export class OutgoingFrame {
+  /** -1: descriptor not written yet; 0: header; i >= 1: segment i - 1. */
+  part = -1;
+  /** Bytes of the current part (padding included) already written. */
+  offset = 0;
+
+  /** `frame` must have passed {@link checkFrame}. */
+  constructor(readonly frame: Frame) {}
+
+  /** True once every byte of the frame is in the ring (published or not). */
+  get done(): boolean {
+    return this.part > this.frame.segments.length;
+  }
+}
+
+/**
+ * Writes as much of `out` as fits into `producer`, publishing every `chunkBytes` bytes (so the
+ * consumer can copy out while the producer still copies in) and at the end. Returns the number
+ * of bytes written (0 when not even the descriptor fit). Never waits.
+ */
+export function writeFrame(producer: RingProducer, out: OutgoingFrame, chunkBytes: number): number {
+  const { header, segments } = out.frame;
+  let written = 0;
+  if (out.part < 0) {
+    const bytes = descriptorBytes(segments.length);
+    if (producer.free(bytes) < bytes) return 0;
+    producer.setWord(0, RING_FRAME_TAG);
+    producer.setWord(4, header.byteLength);
+    producer.setWord(8, segments.length);
+    producer.setWord(12, 0);
+    for (let i = 0; i < segments.length; i++) producer.setWord(DESCRIPTOR_FIXED_BYTES + 4 * i, segments[i]!.byteLength);
+    producer.skip(bytes);
+    written = bytes;
+    out.part = 0;
+  }
+  let sincePublish = written;
+  while (out.part <= segments.length) {
+    const source = out.part === 0 ? header : segments[out.part - 1]!;
+    const padded = pad8(source.byteLength);
+    const remaining = padded - out.offset;
+    if (remaining > 0) {
+      const free = producer.free(Math.min(remaining, chunkBytes));
+      if (free === 0) break;
+      const step = Math.min(remaining, free, chunkBytes);
+      const copy = Math.max(0, Math.min(step, source.byteLength - out.offset));
+      producer.put(source, out.offset, copy, step);
+      out.offset += step;
+      written += step;
+      sincePublish += step;
+      if (sincePublish >= chunkBytes) {
+        producer.publish();
+        sincePublish = 0;
+      }
+      if (out.offset < padded) continue;
+    }
+    out.part++;
+    out.offset = 0;
+  }
+  if (sincePublish > 0) producer.publish();
+  return written;
+}

@@ -1,0 +1,11 @@
+/** The same-process shared-memory transport (PEs as worker threads of one process): the only entry point of this folder. */
+export { ShmTransport, type ShmTransportOptions } from './shm-transport.js';
+export {
+  attachShmRegion,
+  createShmRegion,
+  defaultRingBytes,
+  ShmRegion,
+  type ShmRegionDescription,
+  type ShmRegionOptions,
+} from './shm-region.js';
+export { freshReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';

@@ -1,0 +1,302 @@
+/**
+ * The shared-memory transport between PEs that are worker threads of one process (`++ppn`).
+ *
+ * Every ordered pair of the process's PEs has a ring ({@link ShmRegion}); a frame is written
+ * straight from the sender's header and segments into the ring and copied out by the receiver
+ * into memory of its own, streaming through the ring when larger than it.
+ *
+ * - **Reliable and FIFO per PE pair**: one ring per ordered pair, one writer and one reader
+ *   each; frames are delivered whole, exactly once, in `send` order.
+ * - **`send` never blocks**: what does not fit waits in a per-peer backlog (in order, behind
+ *   anything already waiting) and is written by later `send`s and by `poll`. It never spins
+ *   for space: the reader may be a thread that drains only when this one returns to its loop.
+ * - **Ownership**: `send` keeps references to the frame's header and segments until they are
+ *   in the ring (the caller must not modify them after `send`). A received frame's header and
+ *   segments are fresh memory that belongs to the receiver for good (see receive-buffers.ts).
+ * - **Progress**: `poll` flushes backlogs and drains every incoming ring; `arm` parks on the
+ *   PE's doorbell with `Atomics.waitAsync` (see doorbell.ts for why no wake-up is lost), so an
+ *   idle PE uses no CPU and its event loop stays free.
+ * - **Lost peers**: a PE whose transport closed is reported once through `onPeerLost`, after
+ *   the frames it sent before closing were delivered; frames sent to it are dropped.
+ */
+import { BadPeError, BadStateError, ProtocolError } from '../../errors.js';
+import { TransportBase, type Frame, type TransportContext } from '../transport.js';
+import { Doorbell, ringDoorbell } from './doorbell.js';
+import { FrameReader } from './frame-reader.js';
+import { checkFrame, descriptorBytes, OutgoingFrame, writeFrame } from './frame-writer.js';
+import { freshReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';
+import { Word, type ShmRegion } from './shm-region.js';
+import { RingConsumer, RingProducer } from './spsc-ring.js';
+
+/** Tunables of {@link ShmTransport}. */
+export interface ShmTransportOptions {
+  /** Segments at least this large are received into a buffer of their own (default 32 KiB). */
+  readonly largeSegmentBytes?: number;
+  /** Both ends publish progress at least every this many bytes of a large copy (default 64 KiB, a multiple of 8). */
+  readonly chunkBytes?: number;
+  /** Most frames taken from one ring per `poll` (default 64), so one busy sender cannot starve the others. */
+  readonly maxFramesPerPoll?: number;
+  /** Receive memory (default: fresh buffers, see receive-buffers.ts). */
+  readonly buffers?: ReceiveBuffers;
+}
+
+/** Per peer of this PE, indexed by the peer's local index in the region. */
+interface Peer {
+  readonly pe: number;
+  readonly local: number;
+  readonly out: RingProducer;
+  readonly reader: FrameReader;
+  readonly parkedSlot: number;
+  readonly bellSlot: number;
+  readonly closedSlot: number;
+  backlog: OutgoingFrame[];
+  /** Closed (or its ring broke): reported once; frames to it are dropped. */
+  lost: boolean;
+  /** Its ring is out of step: no longer read. */
+  broken: boolean;
+}
+
+/** A {@link Transport} between the PEs of one {@link ShmRegion}; see the file comment for its guarantees. */
+export class ShmTransport extends TransportBase {
+  readonly name = 'shm';
+  readonly #context: TransportContext;
+  readonly #region: ShmRegion;
+  readonly #local: number;
+  readonly #chunk: number;
+  readonly #maxFrames: number;
+  readonly #peers: (Peer | undefined)[] = [];
+  readonly #list: Peer[] = [];
+  readonly #doorbell: Doorbell;
+  readonly #epochSlot = Word.CloseEpoch;
+  #epoch: number;
+  #backlogged = 0;
+  #polling = false;
+
+  /** The transport of PE `context.pe`, which must be one of `region`'s PEs. */
+  constructor(context: TransportContext, region: ShmRegion, options: ShmTransportOptions = {}) {
+    super();
+    if (!region.has(context.pe)) throw new BadPeError(context.pe, context.numPes);
+    this.#context = context;
+    this.#region = region;
+    this.#local = context.pe - region.firstPe;
+    this.#chunk = options.chunkBytes ?? 64 * 1024;
+    if (!Number.isInteger(this.#chunk) || this.#chunk < 8 || this.#chunk % 8 !== 0) throw new RangeError('shm: chunkBytes must be a positive multiple of 8');
+    this.#maxFrames = options.maxFramesPerPoll ?? 64;
+    const control = region.control;
+    this.#doorbell = new Doorbell(control, region.peWord(this.#local, Word.Parked), region.peWord(this.#local, Word.Doorbell));
+    this.#epoch = Atomics.load(control, this.#epochSlot);
+    const readerOptions = {
+      buffers: options.buffers ?? freshReceiveBuffers,
+      largeSegmentBytes: options.largeSegmentBytes ?? 32 * 1024,
+      chunkBytes: this.#chunk,
+    };
+    for (let local = 0; local < region.count; local++) {
+      if (local === this.#local) continue;
+      const parkedSlot = region.peWord(local, Word.Parked);
+      const bellSlot = region.peWord(local, Word.Doorbell);
+      const inbound = new RingConsumer(region, region.ringIndex(local, this.#local));
+      const reader = new FrameReader(inbound, { ...readerOptions, onSpaceFreed: () => ringDoorbell(control, parkedSlot, bellSlot) });
+      const peer: Peer = {
+        pe: region.firstPe + local,
+        local,
+        out: new RingProducer(region, region.ringIndex(this.#local, local)),
+        reader,
+        parkedSlot,
+        bellSlot,
+        closedSlot: region.peWord(local, Word.Closed),
+        backlog: [],
+        lost: false,
+        broken: false,
+      };
+      this.#peers[local] = peer;
+      this.#list.push(peer);
+    }
+  }
+
+  /** The PEs this transport serves (the region's PEs other than this one), in rank order. */
+  get peers(): readonly number[] {
+    return this.#list.map((p) => p.pe);
+  }
+
+  /** Frames waiting in backlogs because their rings were full (diagnostics and tests). */
+  get backlogFrames(): number {
+    let frames = 0;
+    for (const peer of this.#list) frames += peer.backlog.length;
+    return frames;
+  }
+
+  /** Nothing to open: resolves to "shm:<region id>:<pe>", for diagnostics only. */
+  listen(): Promise<string> {
+    if (this.closed) return Promise.reject(new BadStateError('the shm transport is closed'));
+    return Promise.resolve(`shm:${this.#region.id}:${this.#context.pe}`);
+  }
+
+  /** The rings exist already; checks that every listed PE is served by this region (addresses are not needed). */
+  connect(peers: ReadonlyMap<number, string>): Promise<void> {
+    if (this.closed) return Promise.reject(new BadStateError('the shm transport is closed'));
+    for (const pe of peers.keys()) {
+      if (pe === this.#context.pe || !this.#region.has(pe)) return Promise.reject(new BadPeError(pe, this.#context.numPes));
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Writes `frame` into the ring to `pe`, or as much of it as fits, the rest (and any later
+   * frame to `pe`) waiting in the backlog. Never blocks. A frame to a closed peer is dropped
+   * (the loss is reported once through `onPeerLost`). Throws BadPeError for a PE outside the
+   * region and RangeError for a frame no ring can carry.
+   */
+  send(pe: number, frame: Frame): void {
+    if (this.closed) throw new BadStateError('the shm transport is closed');
+    const peer = this.#peers[pe - this.#region.firstPe];
+    if (peer === undefined || peer.pe !== pe) throw new BadPeError(pe, this.#context.numPes);
+    checkFrame(frame);
+    if (peer.lost || Atomics.load(this.#region.control, peer.closedSlot) !== 0) {
+      this.#lose(peer, `PE ${pe} closed its shm transport; messages to it are dropped`);
+      return;
+    }
+    const out = new OutgoingFrame(frame);
+    if (peer.backlog.length === 0) {
+      if (writeFrame(peer.out, out, this.#chunk) > 0) ringDoorbell(this.#region.control, peer.parkedSlot, peer.bellSlot);
+      if (out.done) return;
+      this.#backlogged++;
+    }
+    peer.backlog.push(out);
+  }
+
+  /**
+   * Writes backlogs, then drains every incoming ring (at most `maxFramesPerPoll` frames each),
+   * delivering frames through `onFrame` in per-sender order. Returns the number of frames
+   * delivered, plus one when bytes moved without completing a frame (a large frame streaming
+   * through), so that a scheduler keeps polling while there is progress. Re-entrant calls
+   * (from inside `onFrame`) return 0.
+   */
+  poll(): number {
+    if (this.closed || this.#polling) return 0;
+    this.#polling = true;
+    try {
+      this.#doorbell.unpark();
+      let moved = this.#backlogged > 0 ? this.#flush() : 0;
+      let frames = 0;
+      for (const peer of this.#list) {
+        if (peer.broken) continue;
+        frames += this.#read(peer);
+        moved += peer.reader.moved;
+        if (this.closed) return frames;
+      }
+      if (Atomics.load(this.#region.control, this.#epochSlot) !== this.#epoch) this.#checkClosedPeers();
+      return frames + (frames === 0 && moved > 0 ? 1 : 0);
+    } finally {
+      this.#polling = false;
+    }
+  }
+
+  /**
+   * Parks until something may have arrived: `wake` is called once, from the event loop, after a
+   * peer wrote to an incoming ring, freed space this PE's backlog waits for, or closed. Returns
+   * false (not parked) when something is already pending: poll again instead.
+   */
+  arm(wake: () => void): boolean {
+    if (this.closed) return true;
+    if (!this.#doorbell.park(wake)) return false;
+    for (const peer of this.#list) if (peer.backlog.length > 0) peer.out.requestSpace();
+    if (this.#pending()) {
+      this.#doorbell.unpark();
+      return false;
+    }
+    return true;
+  }
+
+  /** Withdraws a successful `arm` (the PE resumed for another reason); `wake` will not be called. */
+  disarm(): void {
+    this.#doorbell.unpark();
+  }
+
+  /** Marks this PE closed for its peers, wakes the parked ones so they notice, drops backlogs. */
+  protected doClose(): Promise<void> {
+    const control = this.#region.control;
+    Atomics.store(control, this.#region.peWord(this.#local, Word.Closed), 1);
+    Atomics.add(control, this.#epochSlot, 1);
+    for (const peer of this.#list) {
+      peer.backlog = [];
+      ringDoorbell(control, peer.parkedSlot, peer.bellSlot);
+    }
+    this.#backlogged = 0;
+    this.#doorbell.release();
+    return Promise.resolve();
+  }
+
+  /** True when an incoming ring has bytes, a backlog can move, or a peer closed (used after parking). */
+  #pending(): boolean {
+    for (const peer of this.#list) {
+      if (!peer.broken && peer.reader.pending()) return true;
+      const next = peer.backlog[0];
+      if (next !== undefined) {
+        const wanted = next.part < 0 ? descriptorBytes(next.frame.segments.length) : 8;
+        if (peer.out.free(wanted) >= wanted) return true;
+      }
+    }
+    return Atomics.load(this.#region.control, this.#epochSlot) !== this.#epoch;
+  }
+
+  #flush(): number {
+    const control = this.#region.control;
+    let moved = 0;
+    for (const peer of this.#list) {
+      const backlog = peer.backlog;
+      if (backlog.length === 0) continue;
+      let written = 0;
+      let done = 0;
+      while (done < backlog.length) {
+        written += writeFrame(peer.out, backlog[done]!, this.#chunk);
+        if (!backlog[done]!.done) break;
+        done++;
+      }
+      if (done > 0) backlog.splice(0, done);
+      if (backlog.length === 0) this.#backlogged--;
+      if (written > 0) ringDoorbell(control, peer.parkedSlot, peer.bellSlot);
+      moved += written;
+    }
+    return moved;
+  }
+
+  #read(peer: Peer): number {
+    try {
+      return peer.reader.read(this.#maxFrames, (frame) => this.#deliver(peer, frame));
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      // Both ends are this code: a ring out of step is a bug, and nothing after it can be trusted.
+      peer.broken = true;
+      this.#context.events.onProtocolError(`${error.message} (from PE ${peer.pe})`);
+      this.#lose(peer, `the shm ring from PE ${peer.pe} is corrupt`);
+      return 0;
+    }
+  }
+
+  #deliver(peer: Peer, frame: Frame): boolean {
+    this.#context.events.onFrame(peer.pe, frame);
+    return !this.closed;
+  }
+
+  #checkClosedPeers(): void {
+    const control = this.#region.control;
+    this.#epoch = Atomics.load(control, this.#epochSlot);
+    for (const peer of this.#list) {
+      if (peer.lost || Atomics.load(control, peer.closedSlot) === 0) continue;
+      // Deliver what it sent before closing, then report it once.
+      if (!peer.broken && peer.reader.pending()) {
+        this.#epoch = -1;
+        continue;
+      }
+      this.#lose(peer, `PE ${peer.pe} closed its shm transport`);
+    }
+  }
+
+  #lose(peer: Peer, reason: string): void {
+    if (peer.lost) return;
+    peer.lost = true;
+    if (peer.backlog.length > 0) this.#backlogged--;
+    peer.backlog = [];
+    if (!this.closed) this.#context.events.onPeerLost(peer.pe, reason);
+  }
+}
