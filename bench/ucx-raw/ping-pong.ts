@@ -16,6 +16,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+if (process.env.NO_CABS) setFlagsFromString('--no-concurrent-array-buffer-sweeping');
 import { loadUcxAddon } from '../../src/transport/ucx/ucx-availability.js';
 import { UcxTransport } from '../../src/transport/ucx/ucx-transport.js';
 import type { Frame } from '../../src/transport/transport.js';
@@ -35,6 +37,7 @@ const { values } = parseArgs({
     park: { type: 'boolean', default: false },
     'no-wakeup': { type: 'boolean', default: false },
     'error-handling': { type: 'string', default: 'auto' },
+    'retain-mib': { type: 'string' },
   },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
@@ -78,7 +81,12 @@ function startTransport(pe: number, onFrame: (from: number, frame: Frame) => voi
         },
       },
     },
-    { addon: availability.addon, wakeup: !values['no-wakeup'], errorHandling: errorMode(values['error-handling']) },
+    {
+      addon: availability.addon,
+      wakeup: !values['no-wakeup'],
+      errorHandling: errorMode(values['error-handling']),
+      ...(values['retain-mib'] ? { maxRetainedBytes: Number(values['retain-mib']) * 1048576 } : {}),
+    },
   );
 }
 

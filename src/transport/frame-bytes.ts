@@ -110,6 +110,7 @@ export class FrameAssembler {
       const frame = this.#pushDetached(message);
       return frame === null ? [] : [frame];
     }
+    if (message.byteLength === 0) throw new ProtocolError('empty message where a frame was expected');
     const frames: Frame[] = [];
     let offset = 0;
     while (offset < message.byteLength) {
