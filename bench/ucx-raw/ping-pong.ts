@@ -16,8 +16,6 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
-if (process.env.NO_CABS) setFlagsFromString('--no-concurrent-array-buffer-sweeping');
 import { loadUcxAddon } from '../../src/transport/ucx/ucx-availability.js';
 import { UcxTransport } from '../../src/transport/ucx/ucx-transport.js';
 import type { Frame } from '../../src/transport/transport.js';
