@@ -5,7 +5,7 @@
  */
 import { BadFlagError } from '../errors.js';
 import { extractRuntimeFlags, RUNTIME_FLAGS, type RuntimeOptions } from '../runtime/options.js';
-import { TRANSPORT_NAMES } from '../transport/transport-factory.js';
+import { TRANSPORT_NAMES } from '../transport/transport-set.js';
 import { createBalancer } from '../lb/strategy-registry.js';
 
 /** Everything charmrun needs to launch a job. */
@@ -153,7 +153,7 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
     timeoutSec,
     script: script ?? '',
     appArgs: afterRuntime,
-    runtime: { ...options, verbose: verbose || options.verbose },
+    runtime: { ...options, verbose: verbose || options.verbose, quiet },
     help,
   };
 }

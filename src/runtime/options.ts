@@ -21,6 +21,8 @@ export interface RuntimeOptions {
   readonly spinMicros: number;
   /** Print the transport chosen for each peer and other start-up details. */
   readonly verbose: boolean;
+  /** Print none of the runtime's own notices (errors are still printed). */
+  readonly quiet: boolean;
 }
 
 /** Defaults of every runtime option. */
@@ -32,6 +34,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   lbDump: null,
   spinMicros: 50,
   verbose: false,
+  quiet: false,
 };
 
 /** How a runtime flag is written and what it sets. */
@@ -126,7 +129,7 @@ export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   const bad = (field: string): never => {
     throw new BadFlagError(`the runtime option "${field}" passed by charmrun has the wrong type`);
   };
-  for (const field of ['stats', 'lbOff', 'verbose'] as const) if (typeof options[field] !== 'boolean') bad(field);
+  for (const field of ['stats', 'lbOff', 'verbose', 'quiet'] as const) if (typeof options[field] !== 'boolean') bad(field);
   if (!Array.isArray(options.balancers) || !options.balancers.every((b) => typeof b === 'string')) bad('balancers');
   if (options.lbPeriod !== null && (typeof options.lbPeriod !== 'number' || !(options.lbPeriod > 0))) bad('lbPeriod');
   if (options.lbDump !== null && typeof options.lbDump !== 'string') bad('lbDump');

@@ -8,8 +8,9 @@ import { hostname } from 'node:os';
 import { ControlClient } from '../control/control-client.js';
 import { ENV } from '../control/protocol.js';
 import { BadStateError, ProtocolError } from '../errors.js';
-import { createTransport } from '../transport/transport-factory.js';
-import type { Transport, TransportEvents } from '../transport/transport.js';
+import { TransportSet } from '../transport/transport-set.js';
+import { applyUcxEnvironment } from '../transport/ucx/index.js';
+import type { TransportEvents } from '../transport/transport.js';
 import { extractRuntimeFlags, parseOptionsJson, type RuntimeOptions } from './options.js';
 import { PeRuntime } from './pe-runtime.js';
 import { isFirstThread, PeThreads, threadRank } from './pe-threads.js';
@@ -65,7 +66,7 @@ export class PeSession {
   /** Program arguments (runtime flags removed). */
   readonly args: readonly string[];
   readonly #control: ControlClient | null;
-  readonly #transport: Transport | null;
+  readonly #transport: TransportSet | null;
   #threads: PeThreads | null = null;
   #ending = false;
   #go: Promise<void> = Promise.resolve();
@@ -79,7 +80,7 @@ export class PeSession {
     transportDescription: string;
     args: readonly string[];
     control: ControlClient | null;
-    transport: Transport | null;
+    transport: TransportSet | null;
   }) {
     this.runtime = parts.runtime;
     this.myPe = parts.myPe;
@@ -128,6 +129,8 @@ export class PeSession {
 
   static async #startInJob(registry: Registry, launch: LaunchInfo, argv: readonly string[]): Promise<PeSession> {
     let session: PeSession | undefined;
+    // Threads share the process environment, which libucx reads when it loads: set it first.
+    if (launch.transport !== 'ws') applyUcxEnvironment(process.env);
     const threads =
       isFirstThread() && launch.ppn > 1
         ? new PeThreads(process.argv[1]!, argv, launch.pe, launch.ppn, (pe, why) => {
@@ -151,24 +154,26 @@ export class PeSession {
       onPeerLost: (pe, reason) => control?.peerLost(pe, reason),
       onProtocolError: (reason) => warn(launch.pe)(reason),
     };
-    const { transport, description } = createTransport(launch.transport, {
+    const transports = new TransportSet(launch.transport, {
       pe: launch.pe,
       numPes: launch.numPes,
       secret: launch.secret,
       listenHost: launch.listenHost,
       events,
     });
-    const address = await transport.listen();
+    const description = transports.description;
+    if (launch.pe === 0 && transports.ucxUnavailable !== null && !launch.options.quiet) {
+      process.stderr.write(`charm4ts: ucx unavailable (${transports.ucxUnavailable}); using ws\n`);
+    }
+    const address = await transports.listen();
     if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} listening on ${address} (transport ${description})\n`);
     control = await ControlClient.connect(launch.controlUrl, launch.secret, launch.pe, 30_000);
     const peers = await control.hello({ pid: process.pid, host: hostname(), address, fingerprint: registry.fingerprint });
-    const others = new Map<number, string>();
-    peers.addresses.forEach((a, pe) => {
-      if (pe !== launch.pe) others.set(pe, a);
-    });
-    await transport.connect(others);
-    runtime.setTransports(peers.addresses.map((_a, pe) => (pe === launch.pe ? undefined : transport)));
+    await transports.connect(peers.addresses);
+    if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} transports: ${transports.summary()}\n`);
+    runtime.setTransports(peers.addresses.map((_a, pe) => transports.transportFor(pe)));
     runtime.setHosts(peers.hosts);
+    const transport = transports;
     session = new PeSession({
       runtime,
       myPe: launch.pe,

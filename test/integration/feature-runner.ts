@@ -1,17 +1,23 @@
 /**
- * Runs one feature program under charmrun on 1, 2, 3 and 4 PEs (one process each), and on
- * 4 PEs as 2 processes of 2 threads (++ppn 2), and expects it to print "OK <feature>" and
- * exit 0.
+ * Runs one feature program under charmrun on 1, 2, 3 and 4 PEs (one process each, default
+ * transport: UCX where it is available), on 3 PEs over ws, and on 4 PEs as 2 processes of
+ * 2 threads (++ppn 2), and expects it to print "OK <feature>" and exit 0.
  */
 import type { Test } from 'tap';
+import { loadUcxAddon } from '../../src/transport/ucx/index.js';
 import { program, runCharmrun, type JobOptions } from './harness.js';
 
-/** Placements every feature runs on: PE counts (odd counts matter) and PEs as threads. */
+const ucx = loadUcxAddon();
+/** The transport `auto` gives between processes on this machine. */
+export const AUTO_TRANSPORT = ucx.available ? 'ucx' : `ws, ucx unavailable: ${ucx.reason}`;
+
+/** Placements every feature runs on: PE counts (odd counts matter), transports, and PEs as threads. */
 export const PLACEMENTS: readonly { readonly pes: number; readonly flags: readonly string[]; readonly label: string }[] = [
   { pes: 1, flags: [], label: '1 PE' },
-  { pes: 2, flags: [], label: '2 PEs' },
-  { pes: 3, flags: [], label: '3 PEs' },
-  { pes: 4, flags: [], label: '4 PEs' },
+  { pes: 2, flags: [], label: `2 PEs (${AUTO_TRANSPORT})` },
+  { pes: 3, flags: [], label: `3 PEs (${AUTO_TRANSPORT})` },
+  { pes: 4, flags: [], label: `4 PEs (${AUTO_TRANSPORT})` },
+  { pes: 3, flags: ['++transport', 'ws'], label: '3 PEs (ws)' },
   { pes: 4, flags: ['++ppn', '2'], label: '4 PEs as 2 processes x 2 threads' },
 ];
 
