@@ -188,7 +188,7 @@ export class ControlServer {
     this.#failed = true;
     const missing = this.missing();
     const ms = this.#options.rendezvousTimeoutMs;
-    const seconds = ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
+    const seconds = ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`;
     if (missing.length > 0) {
       this.#options.events.onAbort(null, `rendezvous timed out after ${seconds}: PE${missing.length > 1 ? 's' : ''} ${missing.join(', ')} never arrived`);
     } else {

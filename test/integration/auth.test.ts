@@ -25,7 +25,7 @@ t.test('connections without the job secret are refused', async (t) => {
     timeoutMs: 30_000,
     onOutput: (stdout, stderr) => {
       if (outcomes !== undefined || !stdout.includes('running')) return;
-      const pe1 = /PE 1 listening on (ws:\/\/\S+)/.exec(stderr)?.[1];
+      const pe1 = /PE 1 listening on \S*?(ws:\/\/[^\s|]+)/.exec(stderr)?.[1];
       const control = /control server on (ws:\/\/\S+)/.exec(stderr)?.[1];
       if (pe1 === undefined || control === undefined) return;
       outcomes = Promise.all([

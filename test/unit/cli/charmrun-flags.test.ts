@@ -54,7 +54,7 @@ t.test('every launcher flag, with a separate value or =value', async (t) => {
 t.test('launcher flag errors name the flag', async (t) => {
   const cases: [string, string[], RegExp][] = [
     ['an unknown ++ flag', ['++nodelist', 'f', 'app.js'], /unknown charmrun flag \+\+nodelist/],
-    ['an unknown transport', ['++transport', 'carrier-pigeon', 'app.js'], /\+\+transport needs one of auto, ws.*got "carrier-pigeon"/],
+    ['an unknown transport', ['++transport', 'carrier-pigeon', 'app.js'], /\+\+transport needs one of auto, ucx, ws.*got "carrier-pigeon"/],
     ['a transport missing', ['++transport'], /\+\+transport needs one of .* got nothing/],
     ['a zero ppn', ['++ppn', '0', 'app.js'], /\+\+ppn needs a positive integer/],
     ['a fractional timeout', ['++timeout=1.5', 'app.js'], /\+\+timeout needs a positive integer/],

@@ -62,5 +62,6 @@ t.test('the launcher environment variables have stable names', async (t) => {
     OPTIONS: 'CHARM4TS_OPTIONS',
     LISTEN_HOST: 'CHARM4TS_LISTEN_HOST',
     PPN: 'CHARM4TS_PPN',
+    STDERR_TTY: 'CHARM4TS_STDERR_TTY',
   });
 });

@@ -1,0 +1,85 @@
+#!/usr/bin/env python3
+"""OSU-style ping-pong with mpi4py (buffer-based Send/Recv on numpy arrays, 2 ranks): the
+mpi4py reference of bench/pingpong. Same sizes, iteration counts and JSON lines as
+pingpong.ts.
+
+    OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
+        mpirun -n 2 /usr/bin/python3 bench/pingpong/mpi4py_pingpong.py [--max BYTES]
+
+Needs Debian's python3-mpi4py (with openmpi-bin) and python3-numpy.
+"""
+import json
+import sys
+import time
+
+import numpy as np
+from mpi4py import MPI
+
+WINDOW = 64
+
+
+def sizes(maximum):
+    size = 1
+    while size <= maximum:
+        yield size
+        size *= 2
+
+
+def latency_iterations(size):
+    return 2000 if size <= 8192 else 300 if size <= 262144 else 40
+
+
+def warmup_iterations(size):
+    return max(10, latency_iterations(size) // 10)
+
+
+def bandwidth_windows(size):
+    return 100 if size <= 8192 else 20 if size <= 262144 else 4
+
+
+def main():
+    maximum = int(sys.argv[sys.argv.index("--max") + 1]) if "--max" in sys.argv else 4 << 20
+    comm = MPI.COMM_WORLD
+    rank = comm.Get_rank()
+    if comm.Get_size() != 2:
+        raise SystemExit("run with exactly 2 ranks")
+    peer = 1 - rank
+    for size in sizes(maximum):
+        buf = np.full(size, 7, dtype=np.uint8)
+        for iterations, timed in ((warmup_iterations(size), False), (latency_iterations(size), True)):
+            comm.Barrier()
+            start = time.perf_counter()
+            for _ in range(iterations):
+                if rank == 0:
+                    comm.Send(buf, dest=peer)
+                    comm.Recv(buf, source=peer)
+                else:
+                    comm.Recv(buf, source=peer)
+                    comm.Send(buf, dest=peer)
+            seconds = time.perf_counter() - start
+        if rank == 0:
+            print(json.dumps({"bench": "pingpong", "impl": "mpi4py", "transport": "mpi", "size": size,
+                              "iterations": iterations, "latency_us": seconds / iterations / 2 * 1e6}), flush=True)
+    ack = np.zeros(1, dtype=np.uint8)
+    for size in sizes(maximum):
+        bufs = [np.full(size, 7, dtype=np.uint8) for _ in range(WINDOW)]
+        for windows, timed in ((2, False), (bandwidth_windows(size), True)):
+            comm.Barrier()
+            start = time.perf_counter()
+            for _ in range(windows):
+                if rank == 0:
+                    requests = [comm.Isend(b, dest=peer) for b in bufs]
+                    MPI.Request.Waitall(requests)
+                    comm.Recv(ack, source=peer)
+                else:
+                    requests = [comm.Irecv(b, source=peer) for b in bufs]
+                    MPI.Request.Waitall(requests)
+                    comm.Send(ack, dest=peer)
+            seconds = time.perf_counter() - start
+        if rank == 0:
+            print(json.dumps({"bench": "bandwidth", "impl": "mpi4py", "transport": "mpi", "size": size, "window": WINDOW,
+                              "windows": windows, "MBps": size * WINDOW * windows / seconds / 1e6}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
