@@ -14,6 +14,7 @@ import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
 import { MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
 import { assertSerializable } from './serializable-check.js';
+import { validateMessage } from './message-validation.js';
 import { WireRef, type WireRefData, type WireRefResolver } from './wire-ref.js';
 
 /** msgpack extension type of a raw segment reference. */
@@ -178,8 +179,11 @@ function describeKind(kind: unknown): string {
 export class Codec {
   readonly #packr: Packr;
   readonly #resolver: WireRefResolver;
+  readonly #numPes: number | undefined;
 
-  constructor(resolver: WireRefResolver) {
+  /** `numPes`, when given, makes decode check every message's fields (PE numbers included). */
+  constructor(resolver: WireRefResolver, numPes?: number) {
+    this.#numPes = numPes;
     this.#packr = new Packr({ useRecords: false, moreTypes: true, mapsAsObjects: true, structuredClone: false });
     registerExtensions();
     this.#resolver = resolver;
@@ -235,6 +239,7 @@ export class Codec {
     }
     const msg: Record<string, unknown> = { kind };
     for (let i = 0; i < fields.length; i++) msg[fields[i]!] = wire[i + 1];
+    if (this.#numPes !== undefined) validateMessage(msg as unknown as Message, this.#numPes);
     return msg as unknown as Message;
   }
 }

@@ -71,7 +71,10 @@ export class EntryDispatcher {
     }
     const entry = coll.info.entries[delivery.ep];
     if (entry === undefined) {
-      this.#fail(element, coll, `entry #${delivery.ep}`, delivery, new ProtocolError(`${coll.info.name} has no entry method #${delivery.ep}`));
+      // Only a corrupt or hostile message names an entry id that does not exist: refuse it, keep running.
+      const error = new ProtocolError(`${coll.info.name} has no entry method #${delivery.ep}`);
+      if (delivery.reply !== null) this.#sink.sendFutureValue(delivery.reply, false, errorToWire(error, this.#ctx.myPe, element.label));
+      this.#ctx.warn(`dropped a call to ${element.label}: ${error.message}`);
       return;
     }
     if (entry.when !== undefined && !this.#whenHolds(element, entry, delivery)) {

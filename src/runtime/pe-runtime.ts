@@ -74,7 +74,7 @@ export class PeRuntime {
     this.#scheduler = scheduler;
     let collections: CollectionManager | undefined;
     let host: RuntimeProxyHost | undefined;
-    this.#codec = new Codec({ resolve: (data) => resolver.resolve(data) });
+    this.#codec = new Codec({ resolve: (data) => resolver.resolve(data) }, numPes);
     const router = new MessageRouter(myPe, numPes, this.#scheduler, this.#codec, counts, failure);
     this.#router = router;
     const outcomes = new OutcomeRouter(router);

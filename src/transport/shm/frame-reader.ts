@@ -11,6 +11,9 @@ import { DESCRIPTOR_FIXED_BYTES, descriptorBytes, pad8, RING_FRAME_TAG } from '.
 import type { ReceiveBuffers } from './receive-buffers.js';
 import type { RingConsumer } from './spsc-ring.js';
 
+/** The segment list of every frame without segments (never modified: frames are read-only). */
+const NO_SEGMENTS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
+
 /** Options of a {@link FrameReader}. */
 export interface FrameReaderOptions {
   /** Where received bytes land. */
@@ -27,10 +30,9 @@ export interface FrameReaderOptions {
 export class FrameReader {
   readonly #ring: RingConsumer;
   readonly #options: FrameReaderOptions;
-  /** The frame being received: its parts (header first) and where the copy stands. */
-  #parts: Uint8Array[] | null = null;
+  /** The frame being received (null between frames), its segments, and where the copy stands (part 0: header). */
   #header: Uint8Array | null = null;
-  #segments: Uint8Array[] = [];
+  #segments: Uint8Array[] = NO_SEGMENTS;
   #part = 0;
   #offset = 0;
   #unreleased = 0;
@@ -59,17 +61,16 @@ export class FrameReader {
     let moved = 0;
     try {
       while (frames < maxFrames) {
-        if (this.#parts === null) {
+        if (this.#header === null) {
           const started = this.#begin();
           if (started === 0) break;
           moved += started;
         }
-        const copied = this.#copy();
-        moved += copied;
-        if (this.#parts !== null) break;
+        moved += this.#copy();
+        if (this.#part <= this.#segments.length) break;
         const frame: Frame = { header: this.#header!, segments: this.#segments };
         this.#header = null;
-        this.#segments = [];
+        this.#segments = NO_SEGMENTS;
         frames++;
         if (this.#unreleased >= this.#options.chunkBytes) this.#release();
         if (!deliver(frame)) break;
@@ -103,43 +104,43 @@ export class FrameReader {
       if (length < large) blockBytes += pad8(length);
     }
     const buffers = this.#options.buffers;
-    const parts: Uint8Array[] = new Array(count + 1);
-    const segments: Uint8Array[] = new Array(count);
+    let header: Uint8Array;
+    let segments = NO_SEGMENTS;
+    if (count > 0) segments = new Array<Uint8Array>(count);
     if (blockBytes === pad8(headerLength)) {
-      parts[0] = buffers.block(headerLength);
-      for (let i = 0; i < count; i++) segments[i] = parts[i + 1] = buffers.large(ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i));
+      header = buffers.block(headerLength);
+      for (let i = 0; i < count; i++) segments[i] = buffers.large(ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i));
     } else {
       const block = buffers.block(blockBytes);
-      parts[0] = block.subarray(0, headerLength);
+      header = block.subarray(0, headerLength);
       let at = pad8(headerLength);
       for (let i = 0; i < count; i++) {
         const length = ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i);
         if (length < large) {
-          segments[i] = parts[i + 1] = block.subarray(at, at + length);
+          segments[i] = block.subarray(at, at + length);
           at += pad8(length);
         } else {
-          segments[i] = parts[i + 1] = buffers.large(length);
+          segments[i] = buffers.large(length);
         }
       }
     }
     ring.skip(bytes);
     this.#unreleased += bytes;
-    this.#parts = parts;
-    this.#header = parts[0]!;
+    this.#header = header;
     this.#segments = segments;
     this.#part = 0;
     this.#offset = 0;
     return bytes;
   }
 
-  /** Copies what is published of the current frame; clears #parts when the frame is complete. Returns bytes consumed. */
+  /** Copies what is published of the current frame (complete when #part passes the last segment). Returns bytes consumed. */
   #copy(): number {
     const ring = this.#ring;
-    const parts = this.#parts!;
+    const segments = this.#segments;
     const chunk = this.#options.chunkBytes;
     let moved = 0;
-    while (this.#part < parts.length) {
-      const target = parts[this.#part]!;
+    while (this.#part <= segments.length) {
+      const target = this.#part === 0 ? this.#header! : segments[this.#part - 1]!;
       const padded = pad8(target.byteLength);
       const remaining = padded - this.#offset;
       if (remaining > 0) {
@@ -157,7 +158,6 @@ export class FrameReader {
       this.#part++;
       this.#offset = 0;
     }
-    this.#parts = null;
     return moved;
   }
 }

@@ -53,9 +53,33 @@ export class OutgoingFrame {
   part = -1;
   /** Bytes of the current part (padding included) already written. */
   offset = 0;
+  #frame: Frame;
 
   /** `frame` must have passed {@link checkFrame}. */
-  constructor(readonly frame: Frame) {}
+  constructor(frame: Frame) {
+    this.#frame = frame;
+  }
+
+  /** The frame being written. */
+  get frame(): Frame {
+    return this.#frame;
+  }
+
+  /** Starts over with `frame` (lets a sender reuse one cursor for frames that fit at once). */
+  reset(frame: Frame): this {
+    this.#frame = frame;
+    this.part = -1;
+    this.offset = 0;
+    return this;
+  }
+
+  /** A cursor of its own at the same point of the same frame. */
+  copy(): OutgoingFrame {
+    const copy = new OutgoingFrame(this.#frame);
+    copy.part = this.part;
+    copy.offset = this.offset;
+    return copy;
+  }
 
   /** True once every byte of the frame is in the ring (published or not). */
   get done(): boolean {

@@ -8,4 +8,4 @@ export {
   type ShmRegionDescription,
   type ShmRegionOptions,
 } from './shm-region.js';
-export { freshReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';
+export { createReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';

@@ -24,9 +24,12 @@ import { TransportBase, type Frame, type TransportContext } from '../transport.j
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
 import { checkFrame, descriptorBytes, OutgoingFrame, writeFrame } from './frame-writer.js';
-import { freshReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';
+import { createReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';
 import { Word, type ShmRegion } from './shm-region.js';
 import { RingConsumer, RingProducer } from './spsc-ring.js';
+
+/** Placeholder held by the scratch cursor between sends, so that it keeps no caller memory alive. */
+const NO_FRAME: Frame = Object.freeze({ header: new Uint8Array(0), segments: [] });
 
 /** Tunables of {@link ShmTransport}. */
 export interface ShmTransportOptions {
@@ -36,8 +39,8 @@ export interface ShmTransportOptions {
   readonly chunkBytes?: number;
   /** Most frames taken from one ring per `poll` (default 64), so one busy sender cannot starve the others. */
   readonly maxFramesPerPoll?: number;
-  /** Receive memory (default: fresh buffers, see receive-buffers.ts). */
-  readonly buffers?: ReceiveBuffers;
+  /** Makes the receive memory of one incoming ring (default {@link createReceiveBuffers}, see receive-buffers.ts). */
+  readonly buffers?: () => ReceiveBuffers;
 }
 
 /** Per peer of this PE, indexed by the peer's local index in the region. */
@@ -49,6 +52,8 @@ interface Peer {
   readonly parkedSlot: number;
   readonly bellSlot: number;
   readonly closedSlot: number;
+  /** Hands a frame from this peer to onFrame; false once the transport closed. */
+  readonly deliver: (frame: Frame) => boolean;
   backlog: OutgoingFrame[];
   /** Closed (or its ring broke): reported once; frames to it are dropped. */
   lost: boolean;
@@ -71,6 +76,8 @@ export class ShmTransport extends TransportBase {
   #epoch: number;
   #backlogged = 0;
   #polling = false;
+  /** The cursor of a frame being sent directly (no backlog); copied into the backlog when the ring fills. */
+  readonly #scratch = new OutgoingFrame(NO_FRAME);
 
   /** The transport of PE `context.pe`, which must be one of `region`'s PEs. */
   constructor(context: TransportContext, region: ShmRegion, options: ShmTransportOptions = {}) {
@@ -85,8 +92,8 @@ export class ShmTransport extends TransportBase {
     const control = region.control;
     this.#doorbell = new Doorbell(control, region.peWord(this.#local, Word.Parked), region.peWord(this.#local, Word.Doorbell));
     this.#epoch = Atomics.load(control, this.#epochSlot);
+    const makeBuffers = options.buffers ?? createReceiveBuffers;
     const readerOptions = {
-      buffers: options.buffers ?? freshReceiveBuffers,
       largeSegmentBytes: options.largeSegmentBytes ?? 32 * 1024,
       chunkBytes: this.#chunk,
     };
@@ -95,15 +102,20 @@ export class ShmTransport extends TransportBase {
       const parkedSlot = region.peWord(local, Word.Parked);
       const bellSlot = region.peWord(local, Word.Doorbell);
       const inbound = new RingConsumer(region, region.ringIndex(local, this.#local));
-      const reader = new FrameReader(inbound, { ...readerOptions, onSpaceFreed: () => ringDoorbell(control, parkedSlot, bellSlot) });
+      const reader = new FrameReader(inbound, { ...readerOptions, buffers: makeBuffers(), onSpaceFreed: () => ringDoorbell(control, parkedSlot, bellSlot) });
+      const pe = region.firstPe + local;
       const peer: Peer = {
-        pe: region.firstPe + local,
+        pe,
         local,
         out: new RingProducer(region, region.ringIndex(this.#local, local)),
         reader,
         parkedSlot,
         bellSlot,
         closedSlot: region.peWord(local, Word.Closed),
+        deliver: (frame) => {
+          context.events.onFrame(pe, frame);
+          return !this.closed;
+        },
         backlog: [],
         lost: false,
         broken: false,
@@ -155,13 +167,19 @@ export class ShmTransport extends TransportBase {
       this.#lose(peer, `PE ${pe} closed its shm transport; messages to it are dropped`);
       return;
     }
-    const out = new OutgoingFrame(frame);
-    if (peer.backlog.length === 0) {
-      if (writeFrame(peer.out, out, this.#chunk) > 0) ringDoorbell(this.#region.control, peer.parkedSlot, peer.bellSlot);
-      if (out.done) return;
-      this.#backlogged++;
+    if (peer.backlog.length > 0) {
+      peer.backlog.push(new OutgoingFrame(frame));
+      return;
     }
-    peer.backlog.push(out);
+    const out = this.#scratch.reset(frame);
+    if (writeFrame(peer.out, out, this.#chunk) > 0) ringDoorbell(this.#region.control, peer.parkedSlot, peer.bellSlot);
+    if (out.done) {
+      out.reset(NO_FRAME);
+      return;
+    }
+    peer.backlog.push(out.copy());
+    out.reset(NO_FRAME);
+    this.#backlogged++;
   }
 
   /**
@@ -262,7 +280,7 @@ export class ShmTransport extends TransportBase {
 
   #read(peer: Peer): number {
     try {
-      return peer.reader.read(this.#maxFrames, (frame) => this.#deliver(peer, frame));
+      return peer.reader.read(this.#maxFrames, peer.deliver);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       // Both ends are this code: a ring out of step is a bug, and nothing after it can be trusted.
@@ -271,11 +289,6 @@ export class ShmTransport extends TransportBase {
       this.#lose(peer, `the shm ring from PE ${peer.pe} is corrupt`);
       return 0;
     }
-  }
-
-  #deliver(peer: Peer, frame: Frame): boolean {
-    this.#context.events.onFrame(peer.pe, frame);
-    return !this.closed;
   }
 
   #checkClosedPeers(): void {

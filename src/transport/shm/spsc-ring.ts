@@ -15,6 +15,9 @@
  */
 import { Word, type ShmRegion } from './shm-region.js';
 
+/** Copies up to this many bytes go byte by byte (cheaper than creating the subarray views `set` needs). */
+const SMALL_COPY = 64;
+
 /** Producer end: appends bytes; owned by the sending PE's thread. */
 export class RingProducer {
   readonly #control: Int32Array;
@@ -69,7 +72,11 @@ export class RingProducer {
    * Room is checked by the caller.
    */
   put(source: Uint8Array, start: number, length: number, advance: number): void {
-    if (length > 0) {
+    if (length <= SMALL_COPY) {
+      const bytes = this.#bytes;
+      const mask = this.#mask;
+      for (let i = 0; i < length; i++) bytes[(this.#write + i) & mask] = source[start + i]!;
+    } else {
       const at = this.#write & this.#mask;
       const first = Math.min(length, this.#size - at);
       if (first === source.byteLength && start === 0) this.#bytes.set(source, at);
@@ -148,7 +155,11 @@ export class RingConsumer {
 
   /** Copies `length` bytes from the read position into `target` at `targetOffset`, then consumes `advance` bytes (>= length). */
   take(target: Uint8Array, targetOffset: number, length: number, advance: number): void {
-    if (length > 0) {
+    if (length <= SMALL_COPY) {
+      const bytes = this.#bytes;
+      const mask = this.#mask;
+      for (let i = 0; i < length; i++) target[targetOffset + i] = bytes[(this.#read + i) & mask]!;
+    } else {
       const at = this.#read & this.#mask;
       const first = Math.min(length, this.#size - at);
       target.set(this.#bytes.subarray(at, at + first), targetOffset);

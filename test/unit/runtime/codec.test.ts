@@ -1,5 +1,6 @@
 /** Tests Codec (src/runtime/codec.ts): envelope round trips, raw segments for binary data, reference rebuilding, and refusal of malformed frames. */
 import fc from 'fast-check';
+import { sampleMessages } from './sample-messages.js';
 import t, { type Test } from 'tap';
 import { ProtocolError, UnserializableError } from '../../../src/errors.js';
 import { Codec } from '../../../src/runtime/codec.js';
@@ -43,88 +44,6 @@ function recordingResolver(): WireRefResolver & { seen: WireRefData[] } {
 }
 
 const codec = new Codec(recordingResolver());
-
-/** One realistic message of every kind. */
-function sampleMessages(): Message[] {
-  return [
-    {
-      kind: Kind.Invoke,
-      coll: 3,
-      index: [1, 2],
-      ep: 4,
-      args: [1, 'two', { three: [3] }, null, true],
-      src: 2,
-      seq: 17,
-      reply: { pe: 1, id: 9 },
-      ack: { scope: 3, tag: 'a0.1', pe: 0, id: 2 },
-      hops: 1,
-    },
-    { kind: Kind.Invoke, coll: 0, index: [], ep: 0, args: [], src: 0, seq: -1, reply: null, ack: null, hops: 0 },
-    { kind: Kind.Broadcast, coll: 5, section: -3, ep: 1, args: [[1, 2, 3]], root: 2, ack: null },
-    {
-      kind: Kind.Create,
-      coll: 4,
-      spec: { kind: 'array', cls: 'Block', dims: [4, 4], ndims: 2, map: 'block', pe: 0 },
-      args: ['x', 2.5],
-      root: 1,
-    },
-    { kind: Kind.Create, coll: 8, spec: { kind: 'array', cls: 'Sparse', dims: null, ndims: 3, map: 'hash', pe: 0 }, args: [], root: 0 },
-    { kind: Kind.Insert, coll: 8, index: [1, 2, 3], args: [{ a: 1 }], pe: -1, placed: false },
-    { kind: Kind.FutureValue, id: 12, ok: true, value: { result: [1.5, -2, 'ok'] } },
-    {
-      kind: Kind.FutureValue,
-      id: 13,
-      ok: false,
-      value: { name: 'TypeError', message: 'bad', stack: 'TypeError: bad\n    at x', code: 'E_X', pe: 3, where: 'Block[1].work' },
-    },
-    { kind: Kind.Contribute, scope: 4, tag: 'r0', reducer: 'sum', value: 42, count: 3, target: { t: 'future', pe: 0, id: 1 }, fromTree: true },
-    {
-      kind: Kind.Contribute,
-      scope: -5,
-      tag: 'r1',
-      reducer: 'gather',
-      value: [[[0], 'a']],
-      count: 1,
-      target: { t: 'broadcast', coll: 4, section: { id: -5, coll: 4, root: 1 }, ep: 2 },
-      fromTree: false,
-    },
-    { kind: Kind.Contribute, scope: 4, tag: 'r2', reducer: 'max', value: 1, count: 1, target: { t: 'element', coll: 4, index: [0, 1], ep: 0 }, fromTree: false },
-    { kind: Kind.Contribute, scope: 4, tag: 'a1.0', reducer: 'charm4ts.ack', value: null, count: 1, target: { t: 'ack', pe: 1, id: 0 }, fromTree: false },
-    { kind: Kind.Contribute, scope: 4, tag: 'r3', reducer: 'min', value: 0, count: 1, target: { t: 'allreduce' }, fromTree: false },
-    { kind: Kind.LocationUpdate, coll: 4, index: [3, 1], pe: 2, epoch: 3 },
-    {
-      kind: Kind.SectionCreate,
-      section: { id: -9, coll: 4, root: 0 },
-      members: [[0, 1], [2, 3]],
-      parent: 0,
-      children: [2, 3],
-      subtreeCount: 5,
-    },
-    { kind: Kind.Quiescence, phase: 'request', wave: 0, created: 0, processed: 0, future: { pe: 1, id: 4 } },
-    { kind: Kind.Quiescence, phase: 'report', wave: 3, created: 100, processed: 99, future: null },
-    { kind: Kind.DoneInserting, coll: 8, phase: 'count', count: 11, root: 0 },
-    {
-      kind: Kind.Migrate,
-      coll: 4,
-      index: [2, 2],
-      state: { iteration: 7, name: 'cell' },
-      packed: false,
-      runtime: { redNo: [[4, 2]], nextSeq: [[0, 5]], early: [], whenQueue: [], allreduceResults: [], channels: [] },
-      notify: 0,
-      epoch: 2,
-    },
-    {
-      kind: Kind.LoadBalance,
-      coll: 4,
-      phase: 'stats',
-      from: 2,
-      step: 1,
-      objects: [{ index: [0, 1], load: 0.25 }],
-      background: 0.01,
-      moves: [[[0, 1], 3]],
-    },
-  ];
-}
 
 /** Encodes with the shared codec and decodes the frame again. */
 function roundTrip(message: Message): Message {
