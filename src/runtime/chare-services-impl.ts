@@ -69,7 +69,7 @@ export class RuntimeChareServices implements ChareServices {
   allreduce(record: ElementRecord, value: unknown, reducer: ReducerLike, section: unknown): Future<unknown> {
     const { scopeId, tag } = this.#contribute(record, value, reducer, { t: 'allreduce' }, section, 'allreduce');
     const key = `${scopeId}|${tag}`;
-    const future = this.#parts.futures.create<unknown>();
+    const future = this.#parts.futures.create<unknown>(`the allreduce result of ${record.label}`);
     if (record.allreduceResults.has(key)) {
       const result = record.allreduceResults.get(key);
       record.allreduceResults.delete(key);

@@ -90,9 +90,13 @@ export class Charm {
           process.stderr.write(`charm4ts: ${session.numPes} PEs, transport ${session.transportDescription}\n`);
         }
         if (session.myPe !== 0) return;
+        session.runtime.startWatchdog();
         Promise.resolve()
           .then(() => main([...session.args]))
-          .catch((error: unknown) => session.abort(`main threw: ${describeError(error)}`));
+          .then(
+            () => session.runtime.mainReturned(),
+            (error: unknown) => session.abort(`main threw: ${describeError(error)}`),
+          );
       },
       (error: unknown) => {
         process.stderr.write(`charm4ts: cannot start: ${describeError(error)}\n`);
@@ -227,7 +231,7 @@ export class Charm {
   /** Resolves after `ms` milliseconds without blocking the scheduler (other messages run meanwhile). */
   sleep(ms: number): Promise<void> {
     if (!Number.isFinite(ms) || ms < 0) return Promise.reject(new InvalidArgumentError(`sleep needs a non-negative number of milliseconds, got ${ms}`));
-    return new Promise((resolve) => setTimeout(resolve, ms));
+    return this.#requireSession().runtime.sleep(ms);
   }
 
   /** Ends the job: every PE exits with `code` (default 0). Callable from any PE. */

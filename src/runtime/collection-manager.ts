@@ -75,6 +75,17 @@ export class CollectionManager {
     early.push(action);
   }
 
+  /** Labels of the local chares that wait in a channel receive. */
+  waitingChannels(): string[] {
+    const labels: string[] = [];
+    for (const coll of this.#collections.values()) {
+      for (const element of coll.local.values()) {
+        for (const inbox of element.channels.values()) if ((inbox as { waiting?: boolean }).waiting) labels.push(element.label);
+      }
+    }
+    return labels;
+  }
+
   /** Proxy class of a registered chare class (made once). */
   proxyClass(info: ClassInfo): new (host: ProxyHost, info: ClassInfo, target: ProxyTarget) => ProxyBase {
     let cls = this.#proxyClasses.get(info);

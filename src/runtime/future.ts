@@ -16,6 +16,12 @@ interface Settlement<T> {
   readonly promise: Promise<T>;
   resolve(value: T): void;
   reject(error: unknown): void;
+  /** What the future is for, in deadlock reports. */
+  readonly label: string;
+  /** True once something awaits it (and it counts for the deadlock watchdog). */
+  awaited: boolean;
+  /** False for futures that the runtime itself settles without a message (waitQD). */
+  readonly watched: boolean;
 }
 
 /**
@@ -55,6 +61,7 @@ export class Future<T = unknown> extends WireRef implements PromiseLike<T> {
     onFulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    if (this.#local !== null) this.#local.awaited = true;
     if (this.#local === null) {
       return Promise.reject(
         new FutureError(ErrorCode.FUTURE_NOT_LOCAL, `future ${this.#ref.pe}:${this.#ref.id} belongs to PE ${this.#ref.pe} and can only be awaited there`),
@@ -85,8 +92,11 @@ export class FutureTable {
     return this.#pending.size;
   }
 
-  /** Creates a future owned by this PE. */
-  create<T>(): Future<T> {
+  /**
+   * Creates a future owned by this PE. `label` says what it is for (deadlock reports);
+   * `watched` false keeps it out of the deadlock watchdog's count.
+   */
+  create<T>(label = 'a future from charm.createFuture()', watched = true): Future<T> {
     const id = this.#nextId++;
     let resolve!: (value: T) => void;
     let reject!: (error: unknown) => void;
@@ -96,7 +106,7 @@ export class FutureTable {
     });
     // An error sent to a future nobody awaits yet must not count as an unhandled rejection.
     promise.catch(() => undefined);
-    const settlement: Settlement<T> = { promise, resolve, reject };
+    const settlement: Settlement<T> = { promise, resolve, reject, label, awaited: false, watched };
     this.#pending.set(id, settlement as Settlement<unknown>);
     return new Future<T>({ pe: this.#pe, id }, this.#sender, settlement);
   }
@@ -117,6 +127,18 @@ export class FutureTable {
     if (ok) settlement.resolve(value);
     else settlement.reject(errorFromWire(value as SerializedError));
     return true;
+  }
+
+  /** Futures awaited here that are still waiting for their value, with a description of each. */
+  awaited(): { count: number; notes: string[] } {
+    const notes: string[] = [];
+    let count = 0;
+    for (const [id, settlement] of this.#pending) {
+      if (!settlement.awaited || !settlement.watched) continue;
+      count++;
+      if (notes.length < 4) notes.push(`PE ${this.#pe} awaits future ${this.#pe}:${id} (${settlement.label})`);
+    }
+    return { count, notes };
   }
 
   /** Rejects every pending future (job shutting down). */

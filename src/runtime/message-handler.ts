@@ -10,6 +10,7 @@ import type { LocationManager } from './location-manager.js';
 import { countsForQuiescence, Kind, type Message } from './message.js';
 import type { PeContext } from './pe-context.js';
 import type { MessageCounts, QuiescenceDetector } from './quiescence.js';
+import type { WaveRunner } from './wave-runner.js';
 import type { ReductionManager } from './reduction-manager.js';
 import type { SectionManager } from './section-manager.js';
 import type { LbManager } from '../lb/lb-manager.js';
@@ -24,6 +25,8 @@ export interface HandlerParts {
   readonly reductions: ReductionManager;
   readonly futures: FutureTable;
   readonly quiescence: QuiescenceDetector;
+  /** Waves of the deadlock watchdog. */
+  readonly deadlockWaves: WaveRunner;
   readonly counts: MessageCounts;
   readonly lb: LbManager;
 }
@@ -88,7 +91,8 @@ export class MessageHandler {
         return;
       }
       case Kind.Quiescence:
-        quiescence.receive(message);
+        if (message.purpose === 'deadlock') this.#parts.deadlockWaves.receive(message);
+        else quiescence.receive(message);
         return;
       case Kind.Migrate: {
         const coll = collections.getOrHold(message.coll, message, this.replay);

@@ -139,7 +139,9 @@ export function validateMessage(message: Message, numPes: number): void {
       return;
     }
     case Kind.Quiescence:
-      c.oneOf('phase', ['probe', 'report', 'request']); c.int('wave', 0); c.int('created', 0); c.int('processed', 0); c.futureRef('future', true);
+      c.oneOf('purpose', ['qd', 'deadlock']); c.oneOf('phase', ['probe', 'report', 'request']); c.int('wave', 0); c.int('created', 0); c.int('processed', 0);
+      c.int('awaited', 0); c.int('timers', 0); c.array('notes'); c.futureRef('future', true);
+      if (!(m.notes as unknown[]).every((n) => typeof n === 'string')) fail(message.kind, 'notes must be strings');
       return;
     case Kind.DoneInserting:
       c.int('coll', 0); c.oneOf('phase', ['start', 'count']); c.int('count', 0); c.pe('root');

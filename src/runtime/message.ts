@@ -204,14 +204,22 @@ export interface SectionCreateMessage {
   readonly subtreeCount: number;
 }
 
-/** Quiescence-detection wave. */
+/** Counting wave: quiescence detection, or the deadlock watchdog's check. */
 export interface QuiescenceMessage {
   readonly kind: typeof Kind.Quiescence;
-  /** "probe" travels down the PE tree, "report" up, "request" asks PE 0 to detect. */
+  /** Which detector the wave belongs to. */
+  readonly purpose: 'qd' | 'deadlock';
+  /** "probe" travels down the PE tree, "report" up, "request" asks PE 0 to detect quiescence. */
   readonly phase: 'probe' | 'report' | 'request';
   readonly wave: number;
   readonly created: number;
   readonly processed: number;
+  /** Values awaited in the reporting subtree that only a message could deliver. */
+  readonly awaited: number;
+  /** Timers (charm.sleep) pending in the reporting subtree. */
+  readonly timers: number;
+  /** A few descriptions of what is awaited. */
+  readonly notes: readonly string[];
   /** On "request": the future to resolve at quiescence. */
   readonly future: FutureRef | null;
 }
@@ -291,7 +299,7 @@ export const MESSAGE_FIELDS: { readonly [K in KindValue]: readonly string[] } = 
   [Kind.Contribute]: ['scope', 'tag', 'reducer', 'value', 'count', 'target', 'fromTree'],
   [Kind.LocationUpdate]: ['coll', 'index', 'pe', 'epoch'],
   [Kind.SectionCreate]: ['section', 'members', 'parent', 'children', 'subtreeCount'],
-  [Kind.Quiescence]: ['phase', 'wave', 'created', 'processed', 'future'],
+  [Kind.Quiescence]: ['purpose', 'phase', 'wave', 'created', 'processed', 'awaited', 'timers', 'notes', 'future'],
   [Kind.DoneInserting]: ['coll', 'phase', 'count', 'root'],
   [Kind.Migrate]: ['coll', 'index', 'state', 'packed', 'runtime', 'notify', 'epoch'],
   [Kind.LoadBalance]: ['coll', 'phase', 'from', 'step', 'objects', 'background', 'moves'],

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   readonly verbose: boolean;
   /** Print none of the runtime's own notices (errors are still printed). */
   readonly quiet: boolean;
+  /** Seconds of quiescence after which a job still awaiting values is reported as deadlocked (0: never). */
+  readonly deadlockSeconds: number;
 }
 
 /** Defaults of every runtime option. */
@@ -35,6 +37,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   spinMicros: 50,
   verbose: false,
   quiet: false,
+  deadlockSeconds: 10,
 };
 
 /** How a runtime flag is written and what it sets. */
@@ -75,6 +78,12 @@ export const RUNTIME_FLAGS: readonly RuntimeFlag[] = [
   { name: '+LBOff', value: null, help: 'turn load balancing off', apply: (o) => void (o.lbOff = true) },
   { name: '+LBDump', value: 'FILE', help: "append each balancing step's measured loads to FILE (JSON lines)", apply: (o, v) => void (o.lbDump = v) },
   { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls before parking (default 50)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
+  {
+    name: '+deadlockSeconds',
+    value: 'S',
+    help: 'report a deadlock once the job is quiescent this long while awaiting values (default 10; 0: never)',
+    apply: (o, v) => void (o.deadlockSeconds = v === '0' ? 0 : positiveNumber('+deadlockSeconds', v)),
+  },
 ];
 
 /**
@@ -134,5 +143,6 @@ export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   if (options.lbPeriod !== null && (typeof options.lbPeriod !== 'number' || !(options.lbPeriod > 0))) bad('lbPeriod');
   if (options.lbDump !== null && typeof options.lbDump !== 'string') bad('lbDump');
   if (!Number.isSafeInteger(options.spinMicros) || options.spinMicros < 0) bad('spinMicros');
+  if (typeof options.deadlockSeconds !== 'number' || !(options.deadlockSeconds >= 0)) bad('deadlockSeconds');
   return options;
 }

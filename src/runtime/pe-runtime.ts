@@ -22,6 +22,8 @@ import { OutcomeRouter } from './outcome-router.js';
 import { ProxyBase } from './proxy.js';
 import { RuntimeProxyHost } from './proxy-host.js';
 import { QuiescenceDetector, type MessageCounts } from './quiescence.js';
+import { WaveRunner, type WaveSnapshot } from './wave-runner.js';
+import { DeadlockWatchdog } from './deadlock-watchdog.js';
 import { ReductionManager } from './reduction-manager.js';
 import { RuntimeRefResolver } from './ref-resolver.js';
 import type { ChareClass, Registry } from './registry.js';
@@ -62,6 +64,9 @@ export class PeRuntime {
   readonly #location: LocationManager;
   #lb: LbManager | undefined;
   #hostIndices: readonly number[] = [];
+  readonly #watchdog: DeadlockWatchdog;
+  #mainReturned = false;
+  #pendingTimers = 0;
   #lbSettingsCache: LbSettings | undefined;
 
   constructor(registry: Registry, myPe: number, numPes: number, failure: FailureHandler, options: RuntimeOptions = DEFAULT_RUNTIME_OPTIONS) {
@@ -79,7 +84,10 @@ export class PeRuntime {
     this.#router = router;
     const outcomes = new OutcomeRouter(router);
     const futures = new FutureTable(myPe, outcomes);
-    const quiescence = new QuiescenceDetector(router, outcomes, counts);
+    const snapshot = (): WaveSnapshot => this.#waveSnapshot();
+    const quiescence = new QuiescenceDetector(router, outcomes, new WaveRunner(router, 'qd', snapshot));
+    const deadlockRunner = new WaveRunner(router, 'deadlock', snapshot);
+    this.#watchdog = new DeadlockWatchdog(counts, deadlockRunner, options.deadlockSeconds, { abort: (m) => router.fatal(m) }, () => this.#mainReturned);
     const dispatcher = new EntryDispatcher(router, outcomes);
     const location = new LocationManager(router, (element, coll, message) => dispatcher.deliver(element, coll, message));
     const reductions = new ReductionManager(router, (name) => registry.reducer(name), outcomes);
@@ -119,7 +127,7 @@ export class PeRuntime {
         router.fatal(`${element.label}.resumeFromSync() threw on PE ${myPe}: ${(error as Error)?.stack ?? String(error)}`);
       }
     });
-    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, counts, lb });
+    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, deadlockWaves: deadlockRunner, counts, lb });
     dispatcher.addInternal(EP_CHANNEL, (element, _coll, args) => {
       const [senderKey, port, seq, value] = args as [string, number, number, unknown];
       inboxOf(element, senderKey, port).push(seq, value);
@@ -189,6 +197,40 @@ export class PeRuntime {
     }
   }
 
+  /** Starts the deadlock watchdog (PE 0, once every PE is up). */
+  startWatchdog(): void {
+    if (this.myPe === 0) this.#watchdog.start();
+  }
+
+  /** Main (on PE 0) has returned: a job that goes idle now can never end by itself. */
+  mainReturned(): void {
+    this.#mainReturned = true;
+  }
+
+  /** Resolves after `ms` milliseconds; while pending, the job is waiting on time, not stuck. */
+  sleep(ms: number): Promise<void> {
+    this.#pendingTimers++;
+    return new Promise((resolve) =>
+      setTimeout(() => {
+        this.#pendingTimers--;
+        resolve();
+      }, ms),
+    );
+  }
+
+  /** This PE's part of a counting wave. */
+  #waveSnapshot(): WaveSnapshot {
+    const futures = this.#futures.awaited();
+    const channels = this.#collections.waitingChannels();
+    return {
+      created: this.#counts.created,
+      processed: this.#counts.processed,
+      awaited: futures.count + channels.length,
+      timers: this.#pendingTimers,
+      notes: [...futures.notes, ...channels.slice(0, 4).map((label) => `PE ${this.myPe}: ${label} awaits a channel value`)],
+    };
+  }
+
   /** Seconds this PE has spent handling messages. */
   get busySeconds(): number {
     return this.#scheduler.busySeconds;
@@ -217,6 +259,7 @@ export class PeRuntime {
 
   /** Stops handling messages and rejects every pending future (the job is ending). */
   stop(reason: Error): void {
+    this.#watchdog.stop();
     this.#scheduler.stop();
     this.#futures.rejectAll(reason);
   }
@@ -255,7 +298,7 @@ export class PeRuntime {
 
   /** A future resolved at the next quiescence of the whole job. */
   waitQD(): Future<void> {
-    const future = this.#futures.create<void>();
+    const future = this.#futures.create<void>('waitQD', false);
     this.#quiescence.request({ pe: future.pe, id: future.id });
     return future;
   }

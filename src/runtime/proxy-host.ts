@@ -44,7 +44,7 @@ export class RuntimeProxyHost implements ProxyHost {
     assertSerializable(args, `${where}(...) arguments`);
     if (mode === 'ret' && target.index === null) throw new InvalidArgumentError(`${where}.ret: a broadcast has no single return value; use .awaitable`);
     const { collections, futures, ctx } = this.#parts;
-    const future = mode === 'send' ? undefined : futures.create<unknown>();
+    const future = mode === 'send' ? undefined : futures.create<unknown>(`the ${mode === 'ret' ? 'return value' : 'completion'} of ${where}`);
     const ref: FutureRef | null = future === undefined ? null : { pe: future.pe, id: future.id };
     if (target.index !== null) {
       const coll = collections.get(target.coll);

@@ -64,3 +64,22 @@ t.test('a PE that exits before starting ends the job', async (t) => {
   t.equal(result.code, 3);
   t.match(result.stderr, /PE 1 \(pid \d+ on .*\) exited with code 3/);
 });
+
+for (const [mode, pattern] of [
+  ['future', /deadlock: the job has been quiescent for 1 s .* while 1 value is awaited that only a message could deliver: PE 0 awaits future 0:\d+ \(a future from charm\.createFuture\(\)\)/],
+  ['ret', /deadlock: .* PE 0 awaits future 0:\d+ \(the return value of Waiter\.listen\); PE \d: Waiter\[\d\] awaits a channel value/],
+  ['idle', /the job has been idle for 1 s: main has returned, .* nothing will call charm\.exit\(\)/],
+] as const) {
+  t.test(`a job that can never finish is reported (${mode}), not left hanging`, async (t) => {
+    const result = await runCharmrun(program('deadlock.ts'), { pes: 3, flags: ['+deadlockSeconds', '1'], args: [mode], timeoutMs: 30_000 });
+    t.notOk(result.timedOut, 'ends by itself');
+    t.equal(result.code, 1);
+    t.match(result.stderr, pattern);
+  });
+}
+
+t.test('a sleeping job is not a deadlock', async (t) => {
+  const result = await runCharmrun(program('deadlock.ts'), { pes: 2, flags: ['+deadlockSeconds', '1'], args: ['sleep'], timeoutMs: 30_000 });
+  t.equal(result.code, 0, result.stderr);
+  t.match(result.stdout, /slept/);
+});

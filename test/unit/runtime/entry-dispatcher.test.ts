@@ -130,12 +130,13 @@ t.test('too few arguments fail the call with BadArgumentsError', async (t) => {
   t.match(outcomes[0], { ok: false, value: { name: 'BadArgumentsError', message: /Thing\[0\]\.two takes at least 2 arguments, got 1/ } });
 });
 
-t.test('an unknown entry id fails the call', async (t) => {
+t.test('an unknown entry id (only a corrupt message has one) is refused and logged, not fatal', async (t) => {
   const { dispatcher, element, coll, outcomes, ctx } = setup({ a() {} });
   dispatcher.deliver(element, coll, { ep: 5, args: [], reply: REPLY, ack: null });
   t.match(outcomes[0], { ok: false, value: { name: 'ProtocolError', message: /no entry method #5/ } });
   dispatcher.deliver(element, coll, { ep: 6, args: [], reply: null, ack: null });
-  t.equal(ctx.fatals.length, 1, 'fatal when nobody awaits');
+  t.equal(ctx.fatals.length, 0, 'the PE keeps running');
+  t.match(ctx.warnings.at(-1), /dropped a call to .*no entry method #6/);
 });
 
 t.test('a call whose when condition is false waits, and runs once it holds', async (t) => {

@@ -11,7 +11,7 @@ t.test('without flags: defaults, and every argument kept in order', async (t) =>
 });
 
 t.test('defaults', async (t) => {
-  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 50, verbose: false, quiet: false });
+  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 50, verbose: false, quiet: false, deadlockSeconds: 10 });
 });
 
 t.test('every flag sets its option, with a separate value or =value', async (t) => {
@@ -46,7 +46,7 @@ t.test('every declared flag is handled by the parser', async (t) => {
   for (const flag of RUNTIME_FLAGS) {
     t.match(flag.name, /^\+[A-Za-z]+$/, `${flag.name} is a "+" flag`);
     t.ok(flag.help.length > 0, `${flag.name} has help`);
-    const argv = flag.value === null ? [flag.name] : [flag.name, flag.name === '+LBPeriod' || flag.name === '+spinMicros' ? '3' : 'X'];
+    const argv = flag.value === null ? [flag.name] : [flag.name, ['+LBPeriod', '+spinMicros', '+deadlockSeconds'].includes(flag.name) ? '3' : 'X'];
     const { options, rest } = extractRuntimeFlags(argv);
     t.strictSame(rest, [], `${flag.name} is consumed with its value`);
     t.notSame(options, DEFAULT_RUNTIME_OPTIONS, `${flag.name} changes an option`);
@@ -66,6 +66,7 @@ t.test('malformed flags throw BadFlagError naming the flag', async (t) => {
     ['a value missing at the end', ['+balancer'], /\+balancer needs a value \(NAME\)/],
     ['a switch given a value', ['+stats=1'], /\+stats takes no value/],
     ['a zero period', ['+LBPeriod', '0'], /\+LBPeriod needs a positive number, got "0"/],
+    ['a negative deadlock time', ['+deadlockSeconds', '-1'], /\+deadlockSeconds needs a positive number, got "-1"/],
     ['a negative period', ['+LBPeriod=-1'], /positive number/],
     ['a non-numeric period', ['+LBPeriod', 'soon'], /positive number/],
     ['an empty period', ['+LBPeriod='], /positive number/],

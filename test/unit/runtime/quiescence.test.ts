@@ -1,7 +1,8 @@
-/** Tests QuiescenceDetector (src/runtime/quiescence.ts) over simulated PEs: detection when idle, none while messages are in flight, and waves that see activity. */
+/** Tests QuiescenceDetector (src/runtime/quiescence.ts, with its WaveRunner) over simulated PEs: detection when idle, none while messages are in flight, and waves that see activity. */
 import t from 'tap';
 import { Kind, type FutureRef, type QuiescenceMessage } from '../../../src/runtime/message.js';
 import { QuiescenceDetector, type MessageCounts } from '../../../src/runtime/quiescence.js';
+import { WaveRunner } from '../../../src/runtime/wave-runner.js';
 import { FakePeContext } from './fakes.js';
 
 /** Simulated PEs whose quiescence messages are delivered by `pump`. */
@@ -10,7 +11,8 @@ function job(numPes: number) {
   const nodes = Array.from({ length: numPes }, (_, pe) => {
     const ctx = new FakePeContext(pe, numPes);
     const counts: MessageCounts = { created: 0, processed: 0 };
-    const qd = new QuiescenceDetector(ctx, { sendFutureValue: (ref, ok) => void (ok && resolved.push({ pe, ref })) }, counts);
+    const runner = new WaveRunner(ctx, 'qd', () => ({ created: counts.created, processed: counts.processed, awaited: 0, timers: 0, notes: [] }));
+    const qd = new QuiescenceDetector(ctx, { sendFutureValue: (ref, ok) => void (ok && resolved.push({ pe, ref })) }, runner);
     return { ctx, counts, qd };
   });
   let waves = 0;

@@ -33,7 +33,7 @@ function setup(myPe = 1, numPes = 3) {
 }
 
 const VALUE: Message = { kind: Kind.FutureValue, id: 3, ok: true, value: { x: new Float64Array([1, 2]) } };
-const PROBE: Message = { kind: Kind.Quiescence, phase: 'probe', wave: 1, created: 0, processed: 0, future: null };
+const PROBE: Message = { kind: Kind.Quiescence, purpose: 'qd', phase: 'probe', wave: 1, created: 0, processed: 0, awaited: 0, timers: 0, notes: [], future: null };
 
 t.test('it is the PeContext of its PE', async (t) => {
   const { router } = setup(2, 5);

@@ -57,8 +57,8 @@ export function sampleMessages(): Message[] {
       children: [2, 3],
       subtreeCount: 5,
     },
-    { kind: Kind.Quiescence, phase: 'request', wave: 0, created: 0, processed: 0, future: { pe: 1, id: 4 } },
-    { kind: Kind.Quiescence, phase: 'report', wave: 3, created: 100, processed: 99, future: null },
+    { kind: Kind.Quiescence, purpose: 'qd', phase: 'request', wave: 0, created: 0, processed: 0, awaited: 0, timers: 0, notes: [], future: { pe: 1, id: 4 } },
+    { kind: Kind.Quiescence, purpose: 'deadlock', phase: 'report', wave: 3, created: 100, processed: 99, awaited: 2, timers: 1, notes: ['PE 1 awaits future 1:3 (x)'], future: null },
     { kind: Kind.DoneInserting, coll: 8, phase: 'count', count: 11, root: 0 },
     {
       kind: Kind.Migrate,
