@@ -10,7 +10,7 @@ import type { ElementRecord } from './element.js';
 import { errorToWire } from './future.js';
 import type { AckRequest, FutureRef, SerializedError } from './message.js';
 import type { PeContext } from './pe-context.js';
-import type { EntryInfo } from './registry.js';
+import { describeArity, type EntryInfo } from './registry.js';
 import { assertSerializable } from './serializable-check.js';
 
 /** One call to run on a chare. */
@@ -115,8 +115,8 @@ export class EntryDispatcher {
   }
 
   #execute(element: ElementRecord, coll: Collection, entry: EntryInfo, delivery: Delivery): void {
-    if (delivery.args.length < entry.minArgs) {
-      this.#fail(element, coll, entry.name, delivery, new BadArgumentsError(`${element.label}.${entry.name} takes at least ${entry.minArgs} argument${entry.minArgs === 1 ? '' : 's'}, got ${delivery.args.length}`));
+    if (delivery.args.length < entry.minArgs || delivery.args.length > entry.maxArgs) {
+      this.#fail(element, coll, entry.name, delivery, new BadArgumentsError(`${element.label}.${entry.name} takes ${describeArity(entry)}, got ${delivery.args.length}`));
       return;
     }
     const start = performance.now();

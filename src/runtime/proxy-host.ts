@@ -13,7 +13,7 @@ import type { LocationManager } from './location-manager.js';
 import type { AckRequest, FutureRef } from './message.js';
 import type { PeContext } from './pe-context.js';
 import type { CallMode, ProxyBase, ProxyHost, ProxyTarget } from './proxy.js';
-import type { ClassInfo, EntryInfo } from './registry.js';
+import { describeArity, type ClassInfo, type EntryInfo } from './registry.js';
 import type { SectionManager } from './section-manager.js';
 import { assertSerializable } from './serializable-check.js';
 
@@ -38,8 +38,8 @@ export class RuntimeProxyHost implements ProxyHost {
 
   invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode, validated = false): Future<unknown> | undefined {
     const where = `${info.name}.${entry.name}`;
-    if (args.length < entry.minArgs) {
-      throw new BadArgumentsError(`${where} takes at least ${entry.minArgs} argument${entry.minArgs === 1 ? '' : 's'}, got ${args.length}`);
+    if (args.length < entry.minArgs || args.length > entry.maxArgs) {
+      throw new BadArgumentsError(`${where} takes ${describeArity(entry)}, got ${args.length}`);
     }
     assertSerializable(args, `${where}(...) arguments`);
     if (mode === 'ret' && target.index === null) throw new InvalidArgumentError(`${where}.ret: a broadcast has no single return value; use .awaitable`);

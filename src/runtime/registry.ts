@@ -9,6 +9,7 @@ import { BadStateError, DuplicateRegistrationError, InvalidArgumentError, NotReg
 import { BUILTIN_MAPS, type ArrayMapFn } from './array-maps.js';
 import type { CollectionKind } from './message.js';
 import { BUILTIN_REDUCERS, type Reducer } from './reducers.js';
+import { maxParameters } from './parameter-count.js';
 
 /** Marks the prototype of a runtime base class; entry-method discovery stops there. */
 export const CHARE_BASE = Symbol('charm4ts.chareBase');
@@ -34,8 +35,19 @@ export interface EntryInfo {
   readonly fn: (...args: unknown[]) => unknown;
   /** Fewest arguments the method declares (its `length`). */
   readonly minArgs: number;
+  /** Most arguments it declares (Infinity with a rest parameter). */
+  readonly maxArgs: number;
   /** Buffer messages until this holds. */
   readonly when: WhenPredicate | undefined;
+}
+
+/** "2 arguments", "1 to 3 arguments", "at least 1 argument". */
+export function describeArity(entry: { readonly minArgs: number; readonly maxArgs: number }): string {
+  const { minArgs: min, maxArgs: max } = entry;
+  const plural = (n: number): string => (n === 1 ? '' : 's');
+  if (max === Infinity) return `at least ${min} argument${plural(min)}`;
+  if (min === max) return `${min} argument${plural(min)}`;
+  return `${min} to ${max} arguments`;
 }
 
 /** A chare class known to the runtime. */
@@ -184,7 +196,7 @@ function buildClassInfo(id: number, name: string, cls: ChareClass): ClassInfo {
   }
   const entries: EntryInfo[] = [...methods.keys()].sort().map((entryName, entryId) => {
     const fn = methods.get(entryName)!;
-    return { id: entryId, name: entryName, fn, minArgs: fn.length, when: when[entryName] as WhenPredicate | undefined };
+    return { id: entryId, name: entryName, fn, minArgs: fn.length, maxArgs: maxParameters(fn), when: when[entryName] as WhenPredicate | undefined };
   });
   return { id, name, cls, kind: cls.chareKind!, entries, entryByName: new Map(entries.map((e) => [e.name, e])) };
 }

@@ -16,6 +16,7 @@ for (const [mode, pattern] of [
   ['abort', /job aborted by PE 2: giving up on PE 2/],
   ['throw', /job aborted by PE 2: uncaught error in Victim\[2\]\.explode on PE 2[^]*TypeError: entry method exploded/],
   ['main-throws', /job aborted by PE 0: main threw: Error: main failed on purpose/],
+  ['escape', /job aborted by PE 2: uncaught error outside any entry method: RangeError: escaped from a timer on PE 2/],
 ] as const) {
   t.test(`failure mode ${mode}`, async (t) => {
     const result = await runCharmrun(program('failures.ts'), { pes: 3, args: [mode], timeoutMs: 30_000 });
@@ -82,4 +83,33 @@ t.test('a sleeping job is not a deadlock', async (t) => {
   const result = await runCharmrun(program('deadlock.ts'), { pes: 2, flags: ['+deadlockSeconds', '1'], args: ['sleep'], timeoutMs: 30_000 });
   t.equal(result.code, 0, result.stderr);
   t.match(result.stdout, /slept/);
+});
+
+t.test('when charmrun is killed, every PE exits', async (t) => {
+  const pids: number[] = [];
+  let killed = false;
+  await runCharmrun(program('failures.ts'), {
+    pes: 3,
+    args: ['hang-until-killed'],
+    timeoutMs: 30_000,
+    onOutput: (stdout, _stderr, charmrun) => {
+      for (const match of stdout.matchAll(/ready pid (\d+) pe \d/g)) if (!pids.includes(Number(match[1]))) pids.push(Number(match[1]));
+      if (pids.length === 3 && !killed) {
+        killed = true;
+        process.kill(charmrun, 'SIGKILL');
+      }
+    },
+  });
+  t.ok(killed, 'charmrun was killed once every PE was running');
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 10_000;
+  while (pids.some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+  t.same(pids.filter(alive), [], 'no PE outlives charmrun (within 10 s)');
 });

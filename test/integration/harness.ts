@@ -29,8 +29,8 @@ export interface JobOptions {
   readonly flags?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
   readonly timeoutMs?: number;
-  /** Called with all output so far whenever more arrives (for tests that act mid-run). */
-  readonly onOutput?: (stdout: string, stderr: string) => void;
+  /** Called with all output so far whenever more arrives (for tests that act mid-run); `pid` is charmrun's. */
+  readonly onOutput?: (stdout: string, stderr: string, pid: number) => void;
 }
 
 /** Runs `charmrun +p<pes> [flags] <program> [args]`. */
@@ -49,11 +49,11 @@ export function runNode(argv: readonly string[], options: JobOptions = {}): Prom
     let timedOut = false;
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       stdout += chunk;
-      options.onOutput?.(stdout, stderr);
+      options.onOutput?.(stdout, stderr, child.pid!);
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
       stderr += chunk;
-      options.onOutput?.(stdout, stderr);
+      options.onOutput?.(stdout, stderr, child.pid!);
     });
     const timer = setTimeout(() => {
       timedOut = true;

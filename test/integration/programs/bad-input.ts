@@ -43,7 +43,9 @@ charm.start(async () => {
   const unknown = codeOf(() => (far as unknown as { nope(): void }).nope());
   check(unknown.startsWith('CHARM_ERR_UNKNOWN_ENTRY_METHOD') && unknown.includes('"nope"'), `an unknown entry method is named: ${unknown}`);
   const few = codeOf(() => (far.pair as unknown as (a: number) => void)(1));
-  check(few.startsWith('CHARM_ERR_BAD_ARGUMENTS'), `too few arguments are refused: ${few}`);
+  check(few.startsWith('CHARM_ERR_BAD_ARGUMENTS') && few.includes('takes 2 arguments, got 1'), `too few arguments are refused: ${few}`);
+  const many = codeOf(() => (far.pair as unknown as (a: number, b: number, c: number) => void)(1, 2, 3));
+  check(many.startsWith('CHARM_ERR_BAD_ARGUMENTS') && many.includes('takes 2 arguments, got 3'), `too many arguments are refused: ${many}`);
   check(codeOf(() => charm.createChare(NotRegistered)).startsWith('CHARM_ERR_NOT_REGISTERED'), 'an unregistered class is refused');
   check(codeOf(() => charm.createChare(NotRegistered as never, { onPe: pes })).startsWith('CHARM_ERR_'), 'creating on a PE that does not exist is refused');
   checkEqual(codeOf(() => targets.at(pes)).split(':')[0], 'CHARM_ERR_INDEX_OUT_OF_RANGE', 'an index outside the array is refused');

@@ -1,7 +1,8 @@
 /**
  * Failure modes selected by the first argument:
  * abort (charm.abort on the last PE), throw (uncaught error in an entry method),
- * main-throws, hang-until-killed (prints "ready" then waits for the test to kill a PE).
+ * main-throws, hang-until-killed (prints "ready" then waits for the test to kill a PE),
+ * escape (an error thrown from a timer callback on the last PE, outside any entry method).
  */
 import { charm, ChareArray } from 'charm4ts';
 
@@ -11,6 +12,11 @@ class Victim extends ChareArray {
   }
   explode(): void {
     throw new TypeError('entry method exploded');
+  }
+  escapeLater(): void {
+    setTimeout(() => {
+      throw new RangeError(`escaped from a timer on PE ${charm.myPe()}`);
+    }, 10);
   }
   async wait(): Promise<void> {
     console.log(`ready pid ${process.pid} pe ${charm.myPe()}`);
@@ -31,6 +37,9 @@ charm.start(async (args) => {
       break;
     case 'main-throws':
       throw new Error('main failed on purpose');
+    case 'escape':
+      victims.at(last).escapeLater();
+      break;
     case 'hang-until-killed':
       victims.wait();
       break;

@@ -26,7 +26,7 @@ function setup(methods: Record<string, ((this: Chare, ...args: any[]) => unknown
   const entries = coll.info.entries as EntryInfo[];
   Object.entries(methods).forEach(([name, spec], id) => {
     const fn = typeof spec === 'function' ? spec : spec.fn;
-    entries[id] = { id, name, fn: fn as EntryInfo['fn'], minArgs: fn.length, when: typeof spec === 'function' ? undefined : spec.when };
+    entries[id] = { id, name, fn: fn as EntryInfo['fn'], minArgs: fn.length, maxArgs: Infinity, when: typeof spec === 'function' ? undefined : spec.when };
   });
   const element = fakeElement(coll, [0]);
   const chare: Chare = { log: [], ready: false };
