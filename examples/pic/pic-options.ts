@@ -13,7 +13,7 @@ import { defaultTileGrid, parseTileGrid, TileDecomposition, type TileGrid } from
 import { PIC_FLAGS_USAGE, parsePicArguments, type PicParameters } from './kernel/parameters.js';
 
 /** Usage line of examples/pic/pic.ts. */
-export const PIC_USAGE = `pic.ts ${PIC_FLAGS_USAGE} [--odf N (1)] [--tiles PXxPY] [--lb-period ITERS (0: off)] [--json]`;
+export const PIC_USAGE = `pic.ts ${PIC_FLAGS_USAGE} [--odf N (1)] [--tiles PXxPY] [--lb-period ITERS (0: off)] [--json] [--checkpoint-at STEP [--checkpoint-dir DIR] [--stop-after-checkpoint]]`;
 
 /** Everything one run of the chare program needs to know. */
 export interface PicRunOptions {
@@ -29,6 +29,12 @@ export interface PicRunOptions {
   readonly lbPeriod: number;
   /** Print one JSON line at the end. */
   readonly json: boolean;
+  /** Write a checkpoint after this step (0: never). */
+  readonly checkpointAt: number;
+  /** Where the checkpoint goes. */
+  readonly checkpointDir: string;
+  /** End the run right after writing the checkpoint (to resume it with +restart). */
+  readonly stopAfterCheckpoint: boolean;
 }
 
 function count(flag: string, text: string | undefined, min: number): number {
@@ -50,6 +56,9 @@ export function parsePicRunOptions(argv: readonly string[], pes: number, syncEve
   let forced: TileGrid | undefined;
   let lbPeriod: number | undefined;
   let json = false;
+  let checkpointAt = 0;
+  let checkpointDir = 'pic.ckpt';
+  let stopAfterCheckpoint = false;
   for (let i = 0; i < rest.length; i++) {
     const token = rest[i]!;
     const eq = token.startsWith('--') ? token.indexOf('=') : -1;
@@ -71,6 +80,18 @@ export function parsePicRunOptions(argv: readonly string[], pes: number, syncEve
       case '--json':
         json = true;
         break;
+      case '--checkpoint-at':
+        checkpointAt = count('--checkpoint-at', value(), 1);
+        break;
+      case '--checkpoint-dir': {
+        const text = value();
+        if (text === undefined || text === '') throw new InvalidArgumentError('--checkpoint-dir needs a folder');
+        checkpointDir = text;
+        break;
+      }
+      case '--stop-after-checkpoint':
+        stopAfterCheckpoint = true;
+        break;
       default:
         throw new InvalidArgumentError(`unknown argument "${token}" (usage: ${PIC_USAGE})`);
     }
@@ -87,6 +108,8 @@ export function parsePicRunOptions(argv: readonly string[], pes: number, syncEve
   }
   const decomposition = new TileDecomposition(params.gridSize, grid);
   decomposition.checkLimits(params.k, params.m);
+  if (checkpointAt >= params.iterations) throw new InvalidArgumentError(`--checkpoint-at ${checkpointAt} must be a step before the last (-i ${params.iterations})`);
+  if (stopAfterCheckpoint && checkpointAt === 0) throw new InvalidArgumentError('--stop-after-checkpoint needs --checkpoint-at');
   return {
     params,
     odf: odf ?? (grid.px * grid.py) / pes,
@@ -94,5 +117,8 @@ export function parsePicRunOptions(argv: readonly string[], pes: number, syncEve
     forcedGrid: forced !== undefined,
     lbPeriod: lbPeriod ?? (syncEveryStep ? 1 : 0),
     json,
+    checkpointAt,
+    checkpointDir,
+    stopAfterCheckpoint,
   };
 }

@@ -48,6 +48,8 @@ export class PicTile extends ChareArray<PicTile> {
   private busy: Float64Array;
   private warm: Future<void> | null = null;
   private done: Future<BusyResult> | null = null;
+  /** Told when the tile pauses for a checkpoint (after step `config.checkpointAt`). */
+  private pause: Future<void> | null = null;
   private lastProgress = 0;
   /** When the running entry method started, and whether its time counts (transient, not packed). */
   private entryStart = 0;
@@ -77,10 +79,20 @@ export class PicTile extends ChareArray<PicTile> {
     this._advance();
   }
 
-  /** Runs steps 1..T (timed); contributes this tile's per-PE busy seconds to `done` after step T. */
-  go(done: Future<BusyResult>): void {
+  /**
+   * Runs the timed steps (from step 1, or on from where the tile paused); contributes this tile's
+   * per-PE busy seconds to `done` after step T. With a checkpoint step, the tile pauses after it
+   * and contributes to `pause`; `go` again continues.
+   */
+  go(done: Future<BusyResult>, pause: Future<void> | null): void {
     this._enter(true);
     this.done = done;
+    this.pause = pause;
+    if (this.busy.length !== charm.numPes()) {
+      const resized = new Float64Array(charm.numPes());
+      resized.set(this.busy.subarray(0, resized.length));
+      this.busy = resized;
+    }
     this.running = true;
     this._advance();
     this._account();
@@ -130,6 +142,7 @@ export class PicTile extends ChareArray<PicTile> {
       busy: this.busy,
       warm: this.warm,
       done: this.done,
+      pause: this.pause,
       particles: PARTICLE_FIELDS.map((field) => this.store[field].subarray(0, n)),
     };
   }
@@ -146,6 +159,7 @@ export class PicTile extends ChareArray<PicTile> {
     this.busy = state.busy;
     this.warm = state.warm;
     this.done = state.done;
+    this.pause = state.pause;
     this.lastProgress = 0;
     this.entryStart = 0;
     this.entryTimed = false;
@@ -209,6 +223,10 @@ export class PicTile extends ChareArray<PicTile> {
       this._account();
       this.contribute(this.busy.slice(), Reducer.sum, this.done!);
       this.done = null;
+    } else if (finished === this.config.checkpointAt && this.pause !== null) {
+      this.running = false;
+      this.contribute(null, Reducer.nop, this.pause);
+      this.pause = null;
     } else if (lbPeriod > 0 && finished % lbPeriod === 0) {
       this.running = false;
       this.atSync();

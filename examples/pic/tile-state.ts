@@ -25,6 +25,8 @@ export interface TileConfig {
   readonly lbPeriod: number;
   /** PEs of the job (length of the per-PE busy-time array). */
   readonly pes: number;
+  /** Step after which the tiles pause for a checkpoint (0: never). */
+  readonly checkpointAt: number;
 }
 
 /** A tile's state in transit (what `PicTile.pack()` returns and `unpack()` takes). */
@@ -39,6 +41,7 @@ export interface TileState {
   readonly busy: Float64Array;
   readonly warm: Future<void> | null;
   readonly done: Future<Float64Array> | null;
+  readonly pause: Future<void> | null;
   /** The particles' fields in `PARTICLE_FIELDS` order, `count` values each. */
   readonly particles: Float64Array[];
 }

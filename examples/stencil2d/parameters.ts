@@ -23,11 +23,17 @@ export interface StencilParameters {
   readonly json: boolean;
   /** Kernel variant ("auto": the fastest available). */
   readonly kernel: 'auto' | 'wasm-simd' | 'wasm' | 'js';
+  /** Write a checkpoint after this many timed iterations (null: never). */
+  readonly checkpointAt: number | null;
+  /** Where the checkpoint goes. */
+  readonly checkpointDir: string;
+  /** End the run right after writing the checkpoint (to resume it with +restart). */
+  readonly stopAfterCheckpoint: boolean;
 }
 
 /** Usage text. */
 export const STENCIL_USAGE =
-  'stencil2d -n ROWS [-m COLS] [--iterations I (100)] [--warmup W (10)] [--odf K (1)] [--verify] [--json] [--kernel auto|wasm-simd|wasm|js]';
+  'stencil2d -n ROWS [-m COLS] [--iterations I (100)] [--warmup W (10)] [--odf K (1)] [--verify] [--json] [--kernel auto|wasm-simd|wasm|js] [--checkpoint-at K [--checkpoint-dir DIR] [--stop-after-checkpoint]]';
 
 const KERNELS = ['auto', 'wasm-simd', 'wasm', 'js'] as const;
 
@@ -48,6 +54,9 @@ export function parseStencilArguments(argv: readonly string[]): StencilParameter
   let verify = false;
   let json = false;
   let kernel: StencilParameters['kernel'] = 'auto';
+  let checkpointAt: number | null = null;
+  let checkpointDir = 'stencil2d.ckpt';
+  let stopAfterCheckpoint = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const next = (): string | undefined => argv[++i];
@@ -81,10 +90,24 @@ export function parseStencilArguments(argv: readonly string[]): StencilParameter
         kernel = value as StencilParameters['kernel'];
         break;
       }
+      case '--checkpoint-at':
+        checkpointAt = integer('--checkpoint-at', next(), 0);
+        break;
+      case '--checkpoint-dir': {
+        const value = next();
+        if (value === undefined || value === '') throw new InvalidArgumentError('--checkpoint-dir needs a folder');
+        checkpointDir = value;
+        break;
+      }
+      case '--stop-after-checkpoint':
+        stopAfterCheckpoint = true;
+        break;
       default:
         throw new InvalidArgumentError(`unknown argument "${arg}" (usage: ${STENCIL_USAGE})`);
     }
   }
   if (n === undefined) throw new InvalidArgumentError(`the grid size is missing (usage: ${STENCIL_USAGE})`);
-  return { n, m: m ?? n, iterations, warmup, odf, verify, json, kernel };
+  if (checkpointAt !== null && checkpointAt > iterations) throw new InvalidArgumentError(`--checkpoint-at ${checkpointAt} is beyond --iterations ${iterations}`);
+  if (stopAfterCheckpoint && checkpointAt === null) throw new InvalidArgumentError('--stop-after-checkpoint needs --checkpoint-at');
+  return { n, m: m ?? n, iterations, warmup, odf, verify, json, kernel, checkpointAt, checkpointDir, stopAfterCheckpoint };
 }

@@ -223,6 +223,23 @@ export class Charm {
     return this.#requireSession().runtime.channel<T>(chare, peer, port);
   }
 
+  /**
+   * Writes a checkpoint of every chare into `dir` (call it on PE 0, e.g. from main, at a point
+   * where the program can resume): the runtime waits for quiescence, every PE writes its chares
+   * (their fields, or what their pack() returns), and `state` (plain data and proxies) is saved
+   * for the restart. Restart with `charmrun +pN +restart dir app.js`, on any number of PEs:
+   * collections and chares are restored before main runs, and `charm.restored()` gives `state`.
+   * Sections and futures are not saved: create them again from the restored proxies.
+   */
+  checkpoint(dir: string, state?: unknown): Promise<void> {
+    return this.#requireSession().runtime.checkpoint(dir, state ?? null);
+  }
+
+  /** In a run started with `+restart DIR`: the state passed to charm.checkpoint; otherwise undefined. */
+  restored<T = unknown>(): T | undefined {
+    return this.#requireSession().restored as T | undefined;
+  }
+
   /** A future resolved when the whole job is quiescent (no message queued or in flight anywhere). */
   waitQD(): Future<void> {
     return this.#requireSession().runtime.waitQD();

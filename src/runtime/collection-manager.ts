@@ -8,6 +8,8 @@ import type { ChareServices } from '../chares/chare-services.js';
 import { constructChare } from '../chares/construction.js';
 import { Collection } from './collection.js';
 import { ElementRecord } from './element.js';
+import type { ElementSnapshot, JobSnapshot, PeSnapshot } from './checkpoint-files.js';
+import { packChare, packRuntime, unpackChare, unpackRuntime } from './migration.js';
 import type { Index } from './index-space.js';
 import type { LocationManager } from './location-manager.js';
 import { Kind, type CollectionSpec, type CreateMessage, type DoneInsertingMessage, type InsertMessage, type Message } from './message.js';
@@ -16,6 +18,13 @@ import { makeProxyClass, type ProxyBase, type ProxyHost, type ProxyTarget } from
 import type { ReductionManager } from './reduction-manager.js';
 import type { ClassInfo, Registry } from './registry.js';
 import { childrenInRotatedTree, parentInRotatedTree, SpanningTree } from './spanning-tree.js';
+
+/** The highest next reduction number per scope among saved elements. */
+function latestReductions(elements: readonly ElementSnapshot[]): Map<number, number> {
+  const latest = new Map<number, number>();
+  for (const element of elements) for (const [scope, next] of element.runtime.redNo) latest.set(scope, Math.max(latest.get(scope) ?? 0, next));
+  return latest;
+}
 
 /** Root of the trees that count sparse elements and reduce over collections. */
 const REDUCTION_ROOT = 0;
@@ -75,6 +84,70 @@ export class CollectionManager {
     early.push(action);
   }
 
+  /** The chares living here, for a checkpoint (the job must be quiescent). Throws UnserializableError naming a chare that cannot be saved. */
+  snapshotLocal(): PeSnapshot['collections'] {
+    return [...this.#collections.values()].map((coll) => ({
+      id: coll.id,
+      elements: [...coll.local.values()].map((element) => ({ index: element.index, ...packChare(element), runtime: packRuntime(element) })),
+    }));
+  }
+
+  /** The collections themselves, for PE 0's part of a checkpoint. */
+  snapshotCollections(): JobSnapshot['collections'] {
+    return [...this.#collections.values()].map((coll) => ({ id: coll.id, spec: coll.spec, insertionClosed: coll.insertionClosed, args: coll.args }));
+  }
+
+  /**
+   * Rebuilds every collection of a checkpoint on this PE, possibly with another number of PEs:
+   * each chare is restored on its home under the current PE count (its constructor does not
+   * run); group members and singletons without saved state are constructed anew.
+   */
+  restore(job: JobSnapshot, pes: readonly PeSnapshot[]): void {
+    const { myPe, numPes } = this.#ctx;
+    const saved = new Map<number, ElementSnapshot[]>();
+    for (const snapshot of pes) for (const { id, elements } of snapshot.collections) saved.set(id, [...(saved.get(id) ?? []), ...elements]);
+    let maxId = -1;
+    for (const { id, spec: oldSpec, insertionClosed, args } of job.collections) {
+      maxId = Math.max(maxId, id);
+      const spec = oldSpec.kind === 'chare' && oldSpec.pe >= numPes ? { ...oldSpec, pe: 0 } : oldSpec;
+      const info = this.#registry.classInfoByName(spec.cls);
+      const map = this.#registry.map(spec.map);
+      if (info === undefined || map === undefined) throw new InvalidArgumentError(`the checkpoint holds a ${spec.kind} of "${spec.cls}" (map "${spec.map}"), which this program does not register`);
+      const coll = new Collection(id, spec, info, map, this.proxyClass(info), numPes, args);
+      coll.insertionClosed = insertionClosed;
+      this.#collections.set(id, coll);
+      const elements = (saved.get(id) ?? []).filter((e) => spec.kind !== 'group' || e.index[0]! < numPes);
+      const homed = new Int32Array(numPes);
+      for (const element of elements) {
+        const home = coll.homeOf(element.index);
+        homed[home]!++;
+        if (home !== myPe) continue;
+        if (spec.kind === 'array') coll.homes.set(coll.key(element.index), { index: element.index, pe: myPe, epoch: 0 });
+        this.#restoreElement(coll, element);
+      }
+      const fresh =
+        spec.kind === 'group' && !elements.some((e) => e.index[0] === myPe)
+          ? this.createElement(coll, [myPe], coll.args)
+          : spec.kind === 'chare' && spec.pe === myPe && elements.length === 0
+            ? this.createElement(coll, [], coll.args)
+            : undefined;
+      // A member created now joins the reductions its collection has reached.
+      if (fresh !== undefined) for (const [scope, next] of latestReductions(elements)) fresh.redNo.set(scope, next);
+      if (coll.sparse && !insertionClosed) continue;
+      this.#defineCollectionScope(coll, coll.sparse ? homed : coll.homeCounts());
+      this.#onCreated(coll);
+    }
+    this.#nextSeq = Math.floor((maxId + 1) / numPes) + 1;
+  }
+
+  #restoreElement(coll: Collection, saved: ElementSnapshot): void {
+    const record = new ElementRecord(this.#services, { id: coll.id, className: coll.info.name, kind: coll.spec.kind }, saved.index, coll.key(saved.index));
+    record.obj = unpackChare(coll.info.cls as unknown as { prototype: object; name: string }, record, saved.state, saved.packed);
+    // Nothing was in flight at the checkpoint: per-sender sequence numbers start over (PE numbers may differ now).
+    unpackRuntime(record, { ...saved.runtime, nextSeq: [], early: [] });
+    this.#location.arrived(coll, record);
+  }
+
   /** Labels of the local chares that wait in a channel receive. */
   waitingChannels(): string[] {
     const labels: string[] = [];
@@ -110,7 +183,7 @@ export class CollectionManager {
       this.#ctx.fatal(`PE ${myPe} cannot create ${message.spec.kind} of "${message.spec.cls}" with map "${message.spec.map}": not registered on this PE`);
       return;
     }
-    const coll = new Collection(message.coll, message.spec, info, map, this.proxyClass(info), numPes);
+    const coll = new Collection(message.coll, message.spec, info, map, this.proxyClass(info), numPes, message.args);
     this.#collections.set(coll.id, coll);
     if (!coll.sparse) this.#defineCollectionScope(coll, coll.homeCounts());
     for (const index of coll.indicesHomedOn(myPe)) {
@@ -203,6 +276,7 @@ export class CollectionManager {
     if (parent >= 0) this.#ctx.send(parent, { kind: Kind.DoneInserting, coll: coll.id, phase: 'count', count: state.sum, root: REDUCTION_ROOT });
   }
 
+  /** Defines the reduction scope of a collection from the number of elements homed on each PE. */
   #defineCollectionScope(coll: Collection, counts: Int32Array): void {
     const { myPe, numPes } = this.#ctx;
     if (coll.spec.kind === 'chare') {

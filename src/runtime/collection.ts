@@ -50,6 +50,8 @@ export class Collection {
     map: ArrayMapFn,
     proxyClass: new (host: ProxyHost, info: ClassInfo, target: ProxyTarget, validated?: boolean) => ProxyBase,
     readonly numPes: number,
+    /** Constructor arguments the collection was created with (for members created later, e.g. after a restart on more PEs). */
+    readonly args: readonly unknown[] = [],
   ) {
     this.#map = map;
     this.#proxyClass = proxyClass;

@@ -7,7 +7,7 @@ import type { Broadcaster } from './broadcaster.js';
 import type { CollectionManager } from './collection-manager.js';
 import type { FutureTable } from './future.js';
 import type { LocationManager } from './location-manager.js';
-import { countsForQuiescence, Kind, type Message } from './message.js';
+import { countsForQuiescence, Kind, type CheckpointMessage, type Message } from './message.js';
 import type { PeContext } from './pe-context.js';
 import type { MessageCounts, QuiescenceDetector } from './quiescence.js';
 import type { WaveRunner } from './wave-runner.js';
@@ -29,6 +29,8 @@ export interface HandlerParts {
   readonly deadlockWaves: WaveRunner;
   readonly counts: MessageCounts;
   readonly lb: LbManager;
+  /** The checkpoint protocol. */
+  readonly checkpoint: (message: CheckpointMessage) => void;
 }
 
 /** Dispatches messages by kind. */
@@ -101,6 +103,9 @@ export class MessageHandler {
       }
       case Kind.LoadBalance:
         this.#parts.lb.receive(message);
+        return;
+      case Kind.Checkpoint:
+        this.#parts.checkpoint(message);
         return;
       case Kind.DoneInserting: {
         const coll = collections.getOrHold(message.coll, message, this.replay);

@@ -153,6 +153,9 @@ export function validateMessage(message: Message, numPes: number): void {
         if (!Array.isArray((m.runtime as Record_)[field])) fail(message.kind, `runtime.${field} must be an array`);
       }
       return;
+    case Kind.Checkpoint:
+      c.oneOf('phase', ['write', 'written']); c.string('dir'); c.pe('from'); c.bool('ok'); c.string('error');
+      return;
     case Kind.LoadBalance:
       c.int('coll', 0); c.oneOf('phase', ['stats', 'moves', 'arrived', 'resume']); c.pe('from'); c.int('step', 0); c.number('background'); c.array('objects'); c.array('moves');
       for (const o of m.objects as unknown[]) {

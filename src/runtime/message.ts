@@ -30,6 +30,8 @@ export const Kind = {
   Migrate: 11,
   /** The load-balancing protocol (statistics up, moves down, arrivals, resume). */
   LoadBalance: 12,
+  /** Checkpoint: PE 0 asks every PE to write its chares; each answers when done. */
+  Checkpoint: 13,
 } as const;
 
 /** One of the {@link Kind} values. */
@@ -274,6 +276,17 @@ export interface LoadBalanceMessage {
   readonly moves: readonly (readonly [readonly number[], number])[];
 }
 
+/** Checkpoint writing. */
+export interface CheckpointMessage {
+  readonly kind: typeof Kind.Checkpoint;
+  /** "write": PE 0 asks; "written": a PE answers (ok, or the error that stopped it). */
+  readonly phase: 'write' | 'written';
+  readonly dir: string;
+  readonly from: number;
+  readonly ok: boolean;
+  readonly error: string;
+}
+
 /** Every message kind. */
 export type Message =
   | InvokeMessage
@@ -287,7 +300,8 @@ export type Message =
   | QuiescenceMessage
   | DoneInsertingMessage
   | MigrateMessage
-  | LoadBalanceMessage;
+  | LoadBalanceMessage
+  | CheckpointMessage;
 
 /** Field order of each kind on the wire (after the kind tag). */
 export const MESSAGE_FIELDS: { readonly [K in KindValue]: readonly string[] } = {
@@ -303,6 +317,7 @@ export const MESSAGE_FIELDS: { readonly [K in KindValue]: readonly string[] } = 
   [Kind.DoneInserting]: ['coll', 'phase', 'count', 'root'],
   [Kind.Migrate]: ['coll', 'index', 'state', 'packed', 'runtime', 'notify', 'epoch'],
   [Kind.LoadBalance]: ['coll', 'phase', 'from', 'step', 'objects', 'background', 'moves'],
+  [Kind.Checkpoint]: ['phase', 'dir', 'from', 'ok', 'error'],
 };
 
 /** Kinds that count as application activity for quiescence detection. */

@@ -25,6 +25,8 @@ export interface RuntimeOptions {
   readonly quiet: boolean;
   /** Seconds of quiescence after which a job still awaiting values is reported as deadlocked (0: never). */
   readonly deadlockSeconds: number;
+  /** Checkpoint folder to restart from, or null. */
+  readonly restart: string | null;
 }
 
 /** Defaults of every runtime option. */
@@ -38,6 +40,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   verbose: false,
   quiet: false,
   deadlockSeconds: 10,
+  restart: null,
 };
 
 /** How a runtime flag is written and what it sets. */
@@ -78,6 +81,7 @@ export const RUNTIME_FLAGS: readonly RuntimeFlag[] = [
   { name: '+LBOff', value: null, help: 'turn load balancing off', apply: (o) => void (o.lbOff = true) },
   { name: '+LBDump', value: 'FILE', help: "append each balancing step's measured loads to FILE (JSON lines)", apply: (o, v) => void (o.lbDump = v) },
   { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls before parking (default 50)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
+  { name: '+restart', value: 'DIR', help: 'restart from the checkpoint in DIR (written by charm.checkpoint), on any number of PEs', apply: (o, v) => void (o.restart = v) },
   {
     name: '+deadlockSeconds',
     value: 'S',
@@ -144,5 +148,6 @@ export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   if (options.lbDump !== null && typeof options.lbDump !== 'string') bad('lbDump');
   if (!Number.isSafeInteger(options.spinMicros) || options.spinMicros < 0) bad('spinMicros');
   if (typeof options.deadlockSeconds !== 'number' || !(options.deadlockSeconds >= 0)) bad('deadlockSeconds');
+  if (options.restart !== null && typeof options.restart !== 'string') bad('restart');
   return options;
 }

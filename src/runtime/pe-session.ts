@@ -65,6 +65,8 @@ export class PeSession {
   readonly transportDescription: string;
   /** Program arguments (runtime flags removed). */
   readonly args: readonly string[];
+  /** The state saved by charm.checkpoint when restarted with +restart (undefined otherwise). */
+  readonly restored: unknown;
   readonly #control: ControlClient | null;
   readonly #transport: TransportSet | null;
   #threads: PeThreads | null = null;
@@ -81,7 +83,9 @@ export class PeSession {
     args: readonly string[];
     control: ControlClient | null;
     transport: TransportSet | null;
+    restored: unknown;
   }) {
+    this.restored = parts.restored;
     this.runtime = parts.runtime;
     this.myPe = parts.myPe;
     this.numPes = parts.numPes;
@@ -118,7 +122,8 @@ export class PeSession {
     const runtime = new PeRuntime(registry, 0, 1, { fatal: (m) => session!.abort(m), warn: warn(0) }, options);
     runtime.setTransports([undefined]);
     runtime.setHosts([hostname()]);
-    session = new PeSession({ runtime, myPe: 0, numPes: 1, hosts: [hostname()], options, transportDescription: 'none (one PE)', args: rest, control: null, transport: null });
+    const restored = options.restart === null ? undefined : runtime.restore(options.restart);
+    session = new PeSession({ runtime, myPe: 0, numPes: 1, hosts: [hostname()], options, transportDescription: 'none (one PE)', args: rest, control: null, transport: null, restored });
     process.once('beforeExit', () => {
       if (session!.#ending) return;
       process.stderr.write('charm4ts: nothing is left to run, but charm.exit was never called (is main awaiting a future that nobody will send?)\n');
@@ -173,6 +178,15 @@ export class PeSession {
     if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} transports: ${transports.summary()}\n`);
     runtime.setTransports(peers.addresses.map((_a, pe) => transports.transportFor(pe)));
     runtime.setHosts(peers.hosts);
+    let restored: unknown;
+    if (launch.options.restart !== null) {
+      try {
+        restored = runtime.restore(launch.options.restart);
+      } catch (error) {
+        control.abort(`PE ${launch.pe} cannot restart from ${launch.options.restart}: ${(error as Error).message}`);
+        throw error;
+      }
+    }
     const transport = transports;
     session = new PeSession({
       runtime,
@@ -184,6 +198,7 @@ export class PeSession {
       args: argv,
       control,
       transport,
+      restored,
     });
     session.#threads = threads;
     control.setEvents({

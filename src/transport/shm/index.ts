@@ -8,4 +8,4 @@ export {
   type ShmRegionDescription,
   type ShmRegionOptions,
 } from './shm-region.js';
-export { createReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';
+export { ReceivePool, type ReceiveBuffers, type ReceivePoolOptions, type ReceivePoolStats } from './receive-buffers.js';

@@ -24,7 +24,7 @@ import { TransportBase, type Frame, type TransportContext } from '../transport.j
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
 import { checkFrame, descriptorBytes, OutgoingFrame, writeFrame } from './frame-writer.js';
-import { createReceiveBuffers, type ReceiveBuffers } from './receive-buffers.js';
+import { ReceivePool, type ReceiveBuffers } from './receive-buffers.js';
 import { Word, type ShmRegion } from './shm-region.js';
 import { RingConsumer, RingProducer } from './spsc-ring.js';
 
@@ -39,8 +39,10 @@ export interface ShmTransportOptions {
   readonly chunkBytes?: number;
   /** Most frames taken from one ring per `poll` (default 64), so one busy sender cannot starve the others. */
   readonly maxFramesPerPoll?: number;
-  /** Makes the receive memory of one incoming ring (default {@link createReceiveBuffers}, see receive-buffers.ts). */
-  readonly buffers?: () => ReceiveBuffers;
+  /** Receive memory, shared by the incoming rings (default: a {@link ReceivePool}, see receive-buffers.ts). */
+  readonly buffers?: ReceiveBuffers;
+  /** Most bytes of released receive buffers the default pool keeps for reuse (default 64 MiB). */
+  readonly maxRetainedBytes?: number;
 }
 
 /** Per peer of this PE, indexed by the peer's local index in the region. */
@@ -72,6 +74,7 @@ export class ShmTransport extends TransportBase {
   readonly #peers: (Peer | undefined)[] = [];
   readonly #list: Peer[] = [];
   readonly #doorbell: Doorbell;
+  readonly #buffers: ReceiveBuffers;
   readonly #epochSlot = Word.CloseEpoch;
   #epoch: number;
   #backlogged = 0;
@@ -92,8 +95,9 @@ export class ShmTransport extends TransportBase {
     const control = region.control;
     this.#doorbell = new Doorbell(control, region.peWord(this.#local, Word.Parked), region.peWord(this.#local, Word.Doorbell));
     this.#epoch = Atomics.load(control, this.#epochSlot);
-    const makeBuffers = options.buffers ?? createReceiveBuffers;
+    this.#buffers = options.buffers ?? new ReceivePool({ maxRetainedBytes: options.maxRetainedBytes });
     const readerOptions = {
+      buffers: this.#buffers,
       largeSegmentBytes: options.largeSegmentBytes ?? 32 * 1024,
       chunkBytes: this.#chunk,
     };
@@ -102,7 +106,7 @@ export class ShmTransport extends TransportBase {
       const parkedSlot = region.peWord(local, Word.Parked);
       const bellSlot = region.peWord(local, Word.Doorbell);
       const inbound = new RingConsumer(region, region.ringIndex(local, this.#local));
-      const reader = new FrameReader(inbound, { ...readerOptions, buffers: makeBuffers(), onSpaceFreed: () => ringDoorbell(control, parkedSlot, bellSlot) });
+      const reader = new FrameReader(inbound, { ...readerOptions, onSpaceFreed: () => ringDoorbell(control, parkedSlot, bellSlot) });
       const pe = region.firstPe + local;
       const peer: Peer = {
         pe,
@@ -223,6 +227,17 @@ export class ShmTransport extends TransportBase {
       return false;
     }
     return true;
+  }
+
+  /**
+   * Hands a received frame back: each large segment's memory returns to the receive pool at
+   * once, for the next large segment of the same size, and its ArrayBuffer is detached (views
+   * left on it read as empty, never as someone else's data). Only for frames this transport
+   * delivered, and only when the receiver no longer needs their segments; the header and small
+   * segments are left alone. Without it, a frame's memory is simply garbage once unreachable.
+   */
+  release(frame: Frame): void {
+    for (const segment of frame.segments) this.#buffers.release(segment);
   }
 
   /** Withdraws a successful `arm` (the PE resumed for another reason); `wake` will not be called. */

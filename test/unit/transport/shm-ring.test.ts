@@ -7,7 +7,7 @@ import t from 'tap';
 import { ProtocolError } from '../../../src/errors.js';
 import { FrameReader } from '../../../src/transport/shm/frame-reader.js';
 import { OutgoingFrame, writeFrame } from '../../../src/transport/shm/frame-writer.js';
-import { createReceiveBuffers } from '../../../src/transport/shm/receive-buffers.js';
+import { ReceivePool } from '../../../src/transport/shm/receive-buffers.js';
 import { attachShmRegion, createShmRegion, Word, type ShmRegion } from '../../../src/transport/shm/shm-region.js';
 import { RingConsumer, RingProducer } from '../../../src/transport/shm/spsc-ring.js';
 import type { Frame } from '../../../src/transport/transport.js';
@@ -52,7 +52,7 @@ function pair(ringBytes = RING, options: { startCounter?: number; largeSegmentBy
   }
   const producer = new RingProducer(region, ring);
   const reader = new FrameReader(new RingConsumer(region, ring), {
-    buffers: createReceiveBuffers(),
+    buffers: new ReceivePool(),
     largeSegmentBytes: options.largeSegmentBytes ?? 4096,
     chunkBytes: CHUNK,
     onSpaceFreed: () => {},
