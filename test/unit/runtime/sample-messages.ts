@@ -80,6 +80,7 @@ export function sampleMessages(): Message[] {
       background: 0.01,
       moves: [[[0, 1], 3]],
     },
+    { kind: Kind.Checkpoint, phase: 'write', dir: '/tmp/ckpt', from: 0, ok: true, error: '' },
+    { kind: Kind.Checkpoint, phase: 'written', dir: '/tmp/ckpt', from: 2, ok: false, error: 'disk full' },
   ];
 }
-
