@@ -4,11 +4,10 @@
  * that all PEs registered the same program, hands out the address table, starts the job when
  * all are connected, and relays exit and abort requests to the launcher.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
 import { AUTH_HEADER, PE_HEADER, verifyAuthToken } from '../transport/auth.js';
-import { formatHost } from '../transport/ws/ws-transport.js';
+import { listenAuthenticated, type AuthenticatedServer } from '../transport/ws/authenticated-server.js';
 import { parsePeMessage, type ControllerToPe, type HelloMessage } from './protocol.js';
 
 /** What the controller tells its launcher. */
@@ -44,8 +43,7 @@ export class ControlServer {
   readonly #sockets = new Map<number, WebSocket>();
   readonly #hellos = new Map<number, HelloMessage>();
   readonly #ready = new Set<number>();
-  #http: Server | undefined;
-  #wss: WebSocketServer | undefined;
+  #server: AuthenticatedServer | undefined;
   #timer: NodeJS.Timeout | undefined;
   #started = false;
   #failed = false;
@@ -57,25 +55,9 @@ export class ControlServer {
 
   /** Starts listening; resolves to the URL PEs connect to. The rendezvous clock starts now. */
   async listen(): Promise<string> {
-    const http = createServer((_req, res) => res.writeHead(426).end());
-    const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 1 << 20 });
-    http.on('upgrade', (req, socket, head) => {
-      const pe = this.#authenticate(req);
-      if (pe === undefined) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => this.#adopt(pe, ws));
-    });
-    this.#http = http;
-    this.#wss = wss;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(0, this.#options.host, () => resolve());
-    });
+    this.#server = await listenAuthenticated(this.#options.host, 1 << 20, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws));
     this.#timer = setTimeout(() => this.#rendezvousTimedOut(), this.#options.rendezvousTimeoutMs);
-    const { port } = http.address() as AddressInfo;
-    return `ws://${formatHost(this.#options.host)}:${port}`;
+    return this.#server.url;
   }
 
   /** PEs that have not said hello yet. */
@@ -101,8 +83,7 @@ export class ControlServer {
     this.#closed = true;
     clearTimeout(this.#timer);
     for (const socket of this.#sockets.values()) socket.terminate();
-    this.#wss?.close();
-    await new Promise<void>((resolve) => (this.#http ? this.#http.close(() => resolve()) : resolve()));
+    await this.#server?.close();
   }
 
   #authenticate(req: IncomingMessage): number | undefined {

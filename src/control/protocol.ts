@@ -82,16 +82,20 @@ export const ENV = {
   STDERR_TTY: 'CHARM4TS_STDERR_TTY',
 } as const;
 
-/** Parses and checks a message a PE sent; returns undefined when it is not one. */
-export function parsePeMessage(text: string): PeToController | undefined {
-  let value: unknown;
+/** The JSON object in `text`, or undefined when it holds none. */
+function jsonObject(text: string): Record<string, unknown> | undefined {
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const m = value as Record<string, unknown>;
+}
+
+/** Parses and checks a message a PE sent; returns undefined when it is not one. */
+export function parsePeMessage(text: string): PeToController | undefined {
+  const m = jsonObject(text);
+  if (m === undefined) return undefined;
   const int = (v: unknown): boolean => Number.isInteger(v);
   switch (m.t) {
     case 'hello':
@@ -113,14 +117,8 @@ export function parsePeMessage(text: string): PeToController | undefined {
 
 /** Parses a message from the controller; returns undefined when it is not one. */
 export function parseControllerMessage(text: string): ControllerToPe | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const m = value as Record<string, unknown>;
+  const m = jsonObject(text);
+  if (m === undefined) return undefined;
   switch (m.t) {
     case 'peers':
       return Array.isArray(m.addresses) && Array.isArray(m.hosts) ? (m as unknown as PeersMessage) : undefined;

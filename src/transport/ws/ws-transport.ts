@@ -8,9 +8,9 @@
  * coalesced into one WebSocket message, written when the turn ends (a microtask) or when the
  * batch passes 64 KiB: one system call for many messages, and no added latency for one.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
+import type { IncomingMessage } from 'node:http';
+import { WebSocket } from 'ws';
+import { listenAuthenticated, type AuthenticatedServer } from './authenticated-server.js';
 import { ProtocolError } from '../../errors.js';
 import { AUTH_HEADER, authToken, PE_HEADER, verifyAuthToken } from '../auth.js';
 import { batchMessages, FrameAssembler, frameToMessages } from '../frame-bytes.js';
@@ -44,8 +44,7 @@ export class WsTransport extends TransportBase {
   readonly #ctx: TransportContext;
   readonly #options: WsTransportOptions;
   readonly #peers = new Map<number, Peer>();
-  #http: Server | undefined;
-  #wss: WebSocketServer | undefined;
+  #server: AuthenticatedServer | undefined;
   #expected = new Set<number>();
   readonly #unreachable = new Set<number>();
   #allConnected: (() => void) | undefined;
@@ -57,33 +56,8 @@ export class WsTransport extends TransportBase {
   }
 
   async listen(): Promise<string> {
-    const http = createServer((_req, res) => {
-      res.writeHead(426).end();
-    });
-    const wss = new WebSocketServer({
-      noServer: true,
-      perMessageDeflate: false,
-      maxPayload: this.#options.maxMessageBytes,
-    });
-    http.on('upgrade', (req, socket, head) => {
-      const from = this.#authenticate(req);
-      if (from === undefined) {
-        socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-        return;
-      }
-      wss.handleUpgrade(req, socket, head, (ws) => this.#adopt(from, ws));
-    });
-    this.#http = http;
-    this.#wss = wss;
-    await new Promise<void>((resolve, reject) => {
-      http.once('error', reject);
-      http.listen(0, this.#ctx.listenHost, () => {
-        http.off('error', reject);
-        resolve();
-      });
-    });
-    const { port } = http.address() as AddressInfo;
-    return `ws://${formatHost(this.#ctx.listenHost)}:${port}`;
+    this.#server = await listenAuthenticated(this.#ctx.listenHost, this.#options.maxMessageBytes, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws));
+    return this.#server.url;
   }
 
   /** Returns the PE a connection request claims to be, or undefined (and a report) when it is not authentic. */
@@ -222,12 +196,6 @@ export class WsTransport extends TransportBase {
   protected async doClose(): Promise<void> {
     for (const { socket } of this.#peers.values()) socket.terminate();
     this.#peers.clear();
-    this.#wss?.close();
-    await new Promise<void>((resolve) => (this.#http ? this.#http.close(() => resolve()) : resolve()));
+    await this.#server?.close();
   }
-}
-
-/** Brackets IPv6 literals for use in a URL. */
-export function formatHost(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

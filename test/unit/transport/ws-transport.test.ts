@@ -7,7 +7,8 @@ import { ProtocolError } from '../../../src/errors.js';
 import { AUTH_HEADER, authToken, PE_HEADER } from '../../../src/transport/auth.js';
 import { frameToMessages } from '../../../src/transport/frame-bytes.js';
 import type { Frame, TransportEvents } from '../../../src/transport/transport.js';
-import { DEFAULT_WS_OPTIONS, formatHost, WsTransport } from '../../../src/transport/ws/ws-transport.js';
+import { DEFAULT_WS_OPTIONS, WsTransport } from '../../../src/transport/ws/ws-transport.js';
+import { formatHost } from '../../../src/transport/ws/authenticated-server.js';
 import { waitFor, withTimeout } from '../runtime/fakes.js';
 
 const SECRET = randomBytes(16).toString('hex');
