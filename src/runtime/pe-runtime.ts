@@ -3,8 +3,9 @@
  * each part does one job (see the imports) and sees the others only through narrow
  * interfaces.
  */
-import { BadPeError, BadStateError, InvalidArgumentError } from '../errors.js';
-import { readCheckpoint, writeJobSnapshot, writePeSnapshot } from './checkpoint-files.js';
+import { BadPeError, InvalidArgumentError } from '../errors.js';
+import { readCheckpoint } from './checkpoint-files.js';
+import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { Frame, Transport } from '../transport/transport.js';
 import { Broadcaster } from './broadcaster.js';
 import { Channel, inboxOf } from './channel.js';
@@ -17,7 +18,7 @@ import { FutureTable, type Future } from './future.js';
 import { normalizeDims, type Index } from './index-space.js';
 import { EP_ALLREDUCE_RESULT, EP_CHANNEL, EP_RESUME_FROM_SYNC } from './internal-entries.js';
 import { LocationManager } from './location-manager.js';
-import { Kind, type CheckpointMessage, type CollectionSpec, type Message } from './message.js';
+import type { CollectionSpec, Message } from './message.js';
 import { MessageHandler } from './message-handler.js';
 import { OutcomeRouter } from './outcome-router.js';
 import { ProxyBase } from './proxy.js';
@@ -67,7 +68,7 @@ export class PeRuntime {
   #hostIndices: readonly number[] = [];
   readonly #watchdog: DeadlockWatchdog;
   #mainReturned = false;
-  #checkpointing: { dir: string; userState: unknown; remaining: number; errors: string[]; resolve: () => void; reject: (e: unknown) => void } | undefined;
+  readonly #checkpoints: CheckpointCoordinator;
   #pendingTimers = 0;
   #lbSettingsCache: LbSettings | undefined;
 
@@ -129,7 +130,9 @@ export class PeRuntime {
         router.fatal(`${element.label}.resumeFromSync() threw on PE ${myPe}: ${(error as Error)?.stack ?? String(error)}`);
       }
     });
-    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, deadlockWaves: deadlockRunner, counts, lb, checkpoint: (m) => this.#onCheckpoint(m) });
+    const checkpoints = new CheckpointCoordinator(router, this.#codec, collections, () => this.waitQD());
+    this.#checkpoints = checkpoints;
+    handler = new MessageHandler({ ctx: router, collections, location, broadcaster, sections, reductions, futures, quiescence, deadlockWaves: deadlockRunner, counts, lb, checkpoint: (m) => checkpoints.receive(m) });
     dispatcher.addInternal(EP_CHANNEL, (element, _coll, args) => {
       const [senderKey, port, seq, value] = args as [string, number, number, unknown];
       inboxOf(element, senderKey, port).push(seq, value);
@@ -328,45 +331,8 @@ export class PeRuntime {
    * waits for quiescence, has every PE write its chares, then writes `userState` (which may hold
    * proxies) and the manifest. Resolves once the checkpoint is complete.
    */
-  async checkpoint(dir: string, userState: unknown): Promise<void> {
-    if (this.myPe !== 0) throw new BadStateError('charm.checkpoint is called on PE 0 (from main or a chare there)');
-    if (this.#checkpointing !== undefined) throw new BadStateError('a checkpoint is already being written');
-    assertSerializable(userState, 'the state passed to charm.checkpoint');
-    await this.waitQD();
-    await new Promise<void>((resolve, reject) => {
-      this.#checkpointing = { dir, userState, remaining: this.numPes, errors: [], resolve, reject };
-      for (let pe = 0; pe < this.numPes; pe++) this.#router.send(pe, { kind: Kind.Checkpoint, phase: 'write', dir, from: 0, ok: true, error: '' });
-    }).finally(() => {
-      this.#checkpointing = undefined;
-    });
-  }
-
-  /** Handles the checkpoint protocol. */
-  #onCheckpoint(message: CheckpointMessage): void {
-    if (message.phase === 'write') {
-      let error = '';
-      try {
-        writePeSnapshot(this.#codec, message.dir, { pe: this.myPe, collections: this.#collections.snapshotLocal() });
-      } catch (failure) {
-        error = (failure as Error).message;
-      }
-      this.#router.send(message.from, { kind: Kind.Checkpoint, phase: 'written', dir: message.dir, from: this.myPe, ok: error === '', error });
-      return;
-    }
-    const pending = this.#checkpointing;
-    if (pending === undefined) return;
-    if (!message.ok) pending.errors.push(`PE ${message.from}: ${message.error}`);
-    if (--pending.remaining > 0) return;
-    if (pending.errors.length > 0) {
-      pending.reject(new BadStateError(`the checkpoint in ${pending.dir} failed: ${pending.errors.join('; ')}`));
-      return;
-    }
-    try {
-      writeJobSnapshot(this.#codec, pending.dir, { numPes: this.numPes, collections: this.#collections.snapshotCollections(), userState: pending.userState });
-      pending.resolve();
-    } catch (failure) {
-      pending.reject(failure);
-    }
+  checkpoint(dir: string, userState: unknown): Promise<void> {
+    return this.#checkpoints.write(dir, userState);
   }
 
   /**

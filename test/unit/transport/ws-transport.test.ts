@@ -3,7 +3,6 @@ import { request } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import t, { type Test } from 'tap';
 import { WebSocket } from 'ws';
-import { ProtocolError } from '../../../src/errors.js';
 import { AUTH_HEADER, authToken, PE_HEADER } from '../../../src/transport/auth.js';
 import { frameToMessages } from '../../../src/transport/frame-bytes.js';
 import type { Frame, TransportEvents } from '../../../src/transport/transport.js';
