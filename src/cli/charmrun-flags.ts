@@ -7,6 +7,8 @@ import { BadFlagError } from '../errors.js';
 import { extractRuntimeFlags, RUNTIME_FLAGS, type RuntimeOptions } from '../runtime/options.js';
 import { TRANSPORT_NAMES } from '../transport/transport-set.js';
 import { createBalancer } from '../lb/strategy-registry.js';
+import { readNodelistFlag } from './nodelist-file.js';
+import { parseHostsFlag, type NodelistHost } from './nodelist.js';
 
 /** Everything charmrun needs to launch a job. */
 export interface LaunchPlan {
@@ -31,6 +33,16 @@ export interface LaunchPlan {
   readonly runtime: RuntimeOptions;
   /** True when ++help was given (nothing is launched). */
   readonly help: boolean;
+  /** Hosts from ++nodelist or ++hosts; null: every PE on this host. */
+  readonly hosts: readonly NodelistHost[] | null;
+  /** True when ++local was given (never delegate to a scheduler). */
+  readonly local: boolean;
+  /** Program (and its arguments) that runs a command on a host, as ssh does. */
+  readonly remoteShell: readonly string[];
+  /** Address PEs on other hosts use to reach charmrun; null: found per host from the routing table. */
+  readonly serverHost: string | null;
+  /** Seconds without an answer after which a PE (or charmrun, for a PE) counts as unreachable; 0: never. */
+  readonly heartbeatSec: number;
 }
 
 /** A launcher flag: how it is written and what it sets. */
@@ -45,7 +57,13 @@ export const LAUNCHER_FLAGS: readonly LauncherFlag[] = [
   { name: '+p', value: 'N', help: 'number of PEs (also written +pN; default 1)' },
   { name: '++ppn', value: 'K', help: 'PEs per process (worker threads sharing one process); N must be a multiple of K' },
   { name: '++transport', value: 'NAME', help: `transport between PEs: ${TRANSPORT_NAMES.join(', ')} (default auto)` },
-  { name: '++local', value: null, help: 'run every PE on this host (the default)' },
+  { name: '++local', value: null, help: 'run every PE on this host (the default outside a Slurm allocation)' },
+  { name: '++nodelist', value: 'FILE', help: 'run on the hosts of FILE (Charm++ format: "group main" then "host NAME" lines)' },
+  { name: '++nodegroup', value: 'NAME', help: 'group of the nodelist to use (default main)' },
+  { name: '++hosts', value: 'A,B,...', help: 'run on these hosts (processes placed round robin, PEs numbered host by host)' },
+  { name: '++remote-shell', value: 'CMD', help: 'command that runs a command on a host (default ssh, or $CONV_RSH)' },
+  { name: '++server-host', value: 'ADDR', help: "address other hosts reach charmrun at (default: this host's address on the route to each)" },
+  { name: '++heartbeat', value: 'SECONDS', help: 'with several hosts, a PE silent this long counts as unreachable (default 10; 0: never)' },
   { name: '++timeout', value: 'SECONDS', help: 'how long PEs may take to start and connect (default 60)' },
   { name: '++prefix', value: null, help: 'prefix each output line with the PE that printed it' },
   { name: '++quiet', value: null, help: "print none of charmrun's own messages except errors" },
@@ -62,6 +80,11 @@ function positiveInteger(flag: string, value: string | undefined): number {
   return Number(value);
 }
 
+function stringValue(flag: string, value: string | undefined): string {
+  if (value === undefined || value === '') throw new BadFlagError(`${flag} needs a value`);
+  return value;
+}
+
 /** Parses charmrun's arguments. Throws BadFlagError naming the offending flag. */
 export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
   let numPes: number | undefined;
@@ -72,6 +95,13 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
   let prefix = false;
   let help = false;
   let timeoutSec = 60;
+  let nodelist: string | undefined;
+  let nodegroup = 'main';
+  let hostsFlag: string | undefined;
+  let local = false;
+  let remoteShell: string | undefined;
+  let serverHost: string | null = null;
+  let heartbeatSec = 10;
   let script: string | undefined;
   const rest: string[] = [];
   const setPes = (value: number): void => {
@@ -121,7 +151,28 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
         timeoutSec = positiveInteger('++timeout', takeValue());
         break;
       case '++local':
+        local = true;
         break;
+      case '++nodelist':
+        nodelist = stringValue(name, takeValue());
+        break;
+      case '++nodegroup':
+        nodegroup = stringValue(name, takeValue());
+        break;
+      case '++hosts':
+        hostsFlag = stringValue(name, takeValue());
+        break;
+      case '++remote-shell':
+        remoteShell = stringValue(name, takeValue());
+        break;
+      case '++server-host':
+        serverHost = stringValue(name, takeValue());
+        break;
+      case '++heartbeat': {
+        const value = takeValue();
+        heartbeatSec = value === '0' ? 0 : positiveInteger('++heartbeat', value);
+        break;
+      }
       case '++prefix':
         prefix = true;
         break;
@@ -143,6 +194,11 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
   const pes = numPes ?? 1;
   if (!help && script === undefined) throw new BadFlagError('no program given: charmrun +pN [flags] app.js [args]');
   if (pes % ppn !== 0) throw new BadFlagError(`+p${pes} is not a multiple of ++ppn ${ppn}`);
+  if ([nodelist, hostsFlag].filter((v) => v !== undefined).length + (local ? 1 : 0) > 1) {
+    throw new BadFlagError('give at most one of ++nodelist, ++hosts and ++local');
+  }
+  const hosts = nodelist !== undefined ? readNodelistFlag(nodelist, nodegroup) : hostsFlag !== undefined ? parseHostsFlag(hostsFlag) : null;
+  const shell = remoteShell ?? process.env.CONV_RSH ?? 'ssh';
   return {
     numPes: pes,
     ppn,
@@ -155,5 +211,10 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
     appArgs: afterRuntime,
     runtime: { ...options, verbose: verbose || options.verbose, quiet },
     help,
+    hosts,
+    local,
+    remoteShell: shell.split(/\s+/).filter((w) => w !== ''),
+    serverHost,
+    heartbeatSec,
   };
 }

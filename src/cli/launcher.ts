@@ -1,7 +1,8 @@
 /**
- * Runs one job on this host: starts the control server, spawns the PE processes with their
- * place in the job and the job's secret in their environment, forwards their output, and
- * watches them. The job ends when a PE asks to exit, or, with a message naming the PE and the
+ * Runs one job, on this host or (with ++nodelist / ++hosts) on several through a remote shell:
+ * starts the control server, spawns the PE processes with their place in the job and the job's
+ * secret in their environment (on other hosts: on their standard input), forwards their
+ * output, and watches them (across hosts also with a heartbeat on the control connections). The job ends when a PE asks to exit, or, with a message naming the PE and the
  * cause and a non-zero code, when a PE dies, aborts or cannot start. No PE is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -11,10 +12,14 @@ import { constants, hostname } from 'node:os';
 import { resolve as resolvePath } from 'node:path';
 import type { Writable } from 'node:stream';
 import { ControlServer } from '../control/control-server.js';
+import { formatHost } from '../transport/ws/authenticated-server.js';
 import { ENV } from '../control/protocol.js';
 import { BadFlagError } from '../errors.js';
 import type { LaunchPlan } from './charmrun-flags.js';
+import { placeProcesses, type NodelistHost } from './nodelist.js';
 import { forwardLines } from './output-forwarder.js';
+import { forwardedEnvironment, remoteCommandLine } from './remote-command.js';
+import { localAddressToward } from './route-address.js';
 
 /** How long PEs get to exit after being told to, before they are killed. */
 const EXIT_GRACE_MS = 5000;
@@ -23,6 +28,8 @@ const PEER_LOST_GRACE_MS = 1000;
 
 interface PeProcess {
   readonly firstPe: number;
+  /** Host it runs on, as the user named it. */
+  readonly host: string;
   readonly child: ChildProcess;
   exited: boolean;
   readonly flush: (() => void)[];
@@ -57,17 +64,23 @@ export class Job {
     const script = resolvePath(plan.script);
     if (!existsSync(script)) throw new BadFlagError(`program not found: ${plan.script}`);
     const secret = randomBytes(32).toString('hex');
+    const hosts = plan.hosts;
+    const heartbeatMs = hosts === null ? 0 : plan.heartbeatSec * 1000;
     const server = new ControlServer({
       numPes: plan.numPes,
       secret,
-      host: '127.0.0.1',
+      host: hosts === null ? '127.0.0.1' : '0.0.0.0',
       rendezvousTimeoutMs: plan.timeoutSec * 1000,
+      heartbeatMs,
       events: {
         onExit: (_pe, code) => this.#end(code, null),
         onAbort: (pe, message) => this.#end(1, `charmrun: job aborted${pe === null ? '' : ` by PE ${pe}`}: ${message}`),
         onPeerLost: (pe, peer, reason) => {
-          setTimeout(() => this.#end(1, `charmrun: PE ${pe} lost its connection to PE ${peer} (${reason})`), PEER_LOST_GRACE_MS).unref();
+          // Across hosts, wait long enough for the heartbeat to name an unreachable host instead.
+          const grace = PEER_LOST_GRACE_MS + heartbeatMs;
+          setTimeout(() => this.#end(1, `charmrun: PE ${pe}${this.#onHost(pe)} lost its connection to PE ${peer}${this.#onHost(peer)} (${reason})`), grace).unref();
         },
+        onUnresponsive: (pes, silentMs) => this.#end(1, `charmrun: ${this.#describeUnreachable(pes, silentMs)}`),
         onDisconnect: () => undefined,
         onStarted: () => this.#info(`charmrun: ${plan.numPes} PE${plan.numPes > 1 ? 's' : ''} started, transport ${plan.transport}`),
         onRefused: (reason) => this.#stderr.write(`charmrun: ${reason}\n`),
@@ -88,7 +101,11 @@ export class Job {
       [ENV.STDERR_TTY]: process.stderr.isTTY ? '1' : '0',
     };
     const nodeArgs = [...nodeArgsFor(script), script, ...plan.appArgs];
-    for (let pe = 0; pe < plan.numPes; pe += plan.ppn) this.#spawn(pe, nodeArgs, env);
+    if (hosts === null) {
+      for (let pe = 0; pe < plan.numPes; pe += plan.ppn) this.#spawn(pe, hostname(), process.execPath, nodeArgs, { ...env, [ENV.PE]: String(pe) }, null);
+    } else {
+      await this.#spawnOnHosts(hosts, new URL(controlUrl).port, secret, [process.execPath, ...nodeArgs], { ...env, [ENV.LISTEN_HOST]: '0.0.0.0', [ENV.HEARTBEAT_MS]: String(heartbeatMs) });
+    }
     const onSignal = (signal: NodeJS.Signals): void => this.#end(128 + (constants.signals[signal] ?? 1), `charmrun: received ${signal}; stopping every PE`);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
@@ -100,11 +117,50 @@ export class Job {
     }
   }
 
-  #spawn(firstPe: number, nodeArgs: string[], env: NodeJS.ProcessEnv): void {
-    const child = spawn(process.execPath, nodeArgs, { env: { ...env, [ENV.PE]: String(firstPe) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /**
+   * Starts the PE processes on `hosts` through the remote shell: placed round robin, PEs
+   * numbered host by host. Each process learns charmrun's address on the route to its host.
+   */
+  async #spawnOnHosts(hosts: readonly NodelistHost[], port: string, secret: string, argv: string[], env: NodeJS.ProcessEnv): Promise<void> {
+    const plan = this.#plan;
+    const serverAddress = new Map<string, string>();
+    for (const host of new Set(hosts.map((h) => h.name))) {
+      try {
+        serverAddress.set(host, plan.serverHost ?? (await localAddressToward(host)));
+      } catch (error) {
+        throw new BadFlagError(`host ${host} of the nodelist cannot be reached from here (${(error as Error).message})`);
+      }
+    }
+    for (const { hostIndex, firstPe } of placeProcesses(plan.numPes / plan.ppn, hosts.length, plan.ppn)) {
+      const host = hosts[hostIndex]!;
+      const peEnv = {
+        ...env,
+        [ENV.PE]: String(firstPe),
+        [ENV.CONTROL]: `ws://${formatHost(serverAddress.get(host.name)!)}:${port}`,
+        [ENV.HOST_ID]: host.name,
+        [ENV.ADVERTISE_HOST]: host.name,
+      };
+      const shell = host.shell === null ? plan.remoteShell : host.shell.split(/\s+/);
+      const line = remoteCommandLine(process.cwd(), forwardedEnvironment(peEnv), argv);
+      this.#info(`charmrun: PE ${firstPe}${plan.ppn > 1 ? `-${firstPe + plan.ppn - 1}` : ''} on ${host.name} through ${shell.join(' ')}`);
+      this.#spawn(firstPe, host.name, shell[0]!, [...shell.slice(1), host.name, line], process.env, `${secret}\n`);
+    }
+  }
+
+  /**
+   * Spawns one PE process running `command args` with `env`; `stdin`, when given, is written
+   * to its standard input (the secret, for a remote shell).
+   */
+  #spawn(firstPe: number, host: string, command: string, args: string[], env: NodeJS.ProcessEnv, stdin: string | null): void {
+    const child = spawn(command, args, { env, stdio: [stdin === null ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (stdin !== null) {
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(stdin);
+    }
     const prefix = this.#plan.prefix ? `[PE ${firstPe}] ` : '';
     const record: PeProcess = {
       firstPe,
+      host,
       child,
       exited: false,
       flush: [forwardLines(child.stdout!, this.#stdout, prefix), forwardLines(child.stderr!, this.#stderr, prefix)],
@@ -117,10 +173,32 @@ export class Job {
       if (!this.#ending) {
         const cause = signal !== null ? `was killed by signal ${signal}` : code === 0 ? 'exited (code 0) before the job ended, without charm.exit' : `exited with code ${code}`;
         const status = signal !== null ? 128 + (constants.signals[signal] ?? 1) : code === 0 ? 1 : (code ?? 1);
-        this.#end(status, `charmrun: PE ${firstPe} (pid ${child.pid} on ${hostname()}) ${cause}`);
+        const where = this.#plan.hosts === null ? `pid ${child.pid} on ${host}` : `on host ${host}`;
+        this.#end(status, `charmrun: PE ${firstPe} (${where}) ${cause}`);
       }
       this.#maybeDone();
     });
+  }
+
+  /** " (host NAME)" for a PE of a job across hosts, else "". */
+  #onHost(pe: number): string {
+    return this.#plan.hosts === null ? '' : ` (host ${this.#processOf(pe)?.host ?? '?'})`;
+  }
+
+  #processOf(pe: number): PeProcess | undefined {
+    return this.#processes.find((p) => pe >= p.firstPe && pe < p.firstPe + this.#plan.ppn);
+  }
+
+  /** Names the hosts of silent PEs: "host b is unreachable: PEs 2, 3 answered nothing for 10 s ...". */
+  #describeUnreachable(pes: readonly number[], silentMs: number): string {
+    const byHost = new Map<string, number[]>();
+    for (const pe of pes) {
+      const host = this.#processOf(pe)?.host ?? '?';
+      byHost.set(host, [...(byHost.get(host) ?? []), pe]);
+    }
+    const names = [...byHost.keys()];
+    const lists = [...byHost].map(([host, list]) => `PE${list.length > 1 ? 's' : ''} ${list.join(', ')} on ${host}`);
+    return `host${names.length > 1 ? 's' : ''} ${names.join(', ')} unreachable: ${lists.join('; ')} answered nothing for ${silentMs / 1000} s (network cut or host down)`;
   }
 
   /** Ends the job once: tells every PE to stop, kills those that do not, reports `message`. */

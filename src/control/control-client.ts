@@ -24,11 +24,15 @@ export class ControlClient {
   readonly #waiters = new Map<ControllerToPe['t'], (message: ControllerToPe) => void>();
   readonly #rejecters = new Map<ControllerToPe['t'], (error: Error) => void>();
   #shutdownSeen = false;
+  #heartbeat: NodeJS.Timeout | undefined;
+  #lastHeard = performance.now();
 
   private constructor(socket: WebSocket, pe: number) {
     this.#socket = socket;
     this.#pe = pe;
+    socket.on('ping', () => (this.#lastHeard = performance.now()));
     socket.on('message', (data, isBinary) => {
+      this.#lastHeard = performance.now();
       const message = isBinary ? undefined : parseControllerMessage(data.toString());
       if (message === undefined) return;
       if (message.t === 'shutdown') {
@@ -42,6 +46,7 @@ export class ControlClient {
       waiter?.(message);
     });
     socket.on('close', () => {
+      clearInterval(this.#heartbeat);
       for (const reject of this.#rejecters.values()) reject(new ProtocolError('the control connection to charmrun closed'));
       this.#waiters.clear();
       this.#rejecters.clear();
@@ -67,6 +72,24 @@ export class ControlClient {
   /** Sets where shutdown and loss are reported. */
   setEvents(events: ControlClientEvents): void {
     this.#events = events;
+  }
+
+  /**
+   * Expects the controller's pings: when nothing (ping or message) has come for `silentMs`,
+   * the controller counts as gone (its host unreachable) and the connection is dropped, which
+   * reports `onLost`. A controller pings only in jobs that span hosts.
+   */
+  watchHeartbeat(silentMs: number): void {
+    clearInterval(this.#heartbeat);
+    this.#lastHeard = performance.now();
+    this.#heartbeat = setInterval(() => {
+      if (performance.now() - this.#lastHeard <= silentMs) return;
+      clearInterval(this.#heartbeat);
+      if (!this.#shutdownSeen) this.#events?.onLost(`nothing heard from charmrun for ${silentMs / 1000} s (its host is unreachable)`);
+      this.#shutdownSeen = true;
+      this.#socket.terminate();
+    }, Math.max(50, silentMs / 4));
+    this.#heartbeat.unref();
   }
 
   /** Publishes this PE's address; resolves to every PE's address and host. */
@@ -101,6 +124,7 @@ export class ControlClient {
   /** Closes the connection (the PE is exiting). */
   close(): void {
     this.#shutdownSeen = true;
+    clearInterval(this.#heartbeat);
     this.#socket.terminate();
   }
 

@@ -24,6 +24,8 @@ export interface ControlServerEvents {
   onStarted(hellos: readonly HelloMessage[]): void;
   /** A connection attempt was refused (not part of this job). */
   onRefused(reason: string): void;
+  /** PEs whose control connections have answered nothing for `silentMs` (with a heartbeat set): unreachable. */
+  onUnresponsive?(pes: readonly number[], silentMs: number): void;
 }
 
 /** Settings of a control server. */
@@ -35,6 +37,8 @@ export interface ControlServerOptions {
   /** How long to wait for every PE to say hello and connect, in ms. */
   readonly rendezvousTimeoutMs: number;
   readonly events: ControlServerEvents;
+  /** With a value above 0, PEs are pinged and one silent this long (ms) is reported unresponsive. */
+  readonly heartbeatMs?: number;
 }
 
 /** The control server of one job. */
@@ -45,6 +49,8 @@ export class ControlServer {
   readonly #ready = new Set<number>();
   #server: AuthenticatedServer | undefined;
   #timer: NodeJS.Timeout | undefined;
+  #heartbeat: NodeJS.Timeout | undefined;
+  readonly #lastHeard = new Map<number, number>();
   #started = false;
   #failed = false;
   #closed = false;
@@ -57,6 +63,8 @@ export class ControlServer {
   async listen(): Promise<string> {
     this.#server = await listenAuthenticated(this.#options.host, 1 << 20, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws));
     this.#timer = setTimeout(() => this.#rendezvousTimedOut(), this.#options.rendezvousTimeoutMs);
+    const heartbeatMs = this.#options.heartbeatMs ?? 0;
+    if (heartbeatMs > 0) this.#heartbeat = setInterval(() => this.#checkHeartbeats(heartbeatMs), Math.max(50, heartbeatMs / 4)).unref();
     return this.#server.url;
   }
 
@@ -82,6 +90,7 @@ export class ControlServer {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#timer);
+    clearInterval(this.#heartbeat);
     for (const socket of this.#sockets.values()) socket.terminate();
     await this.#server?.close();
   }
@@ -106,7 +115,10 @@ export class ControlServer {
 
   #adopt(pe: number, socket: WebSocket): void {
     this.#sockets.set(pe, socket);
+    this.#lastHeard.set(pe, performance.now());
+    socket.on('pong', () => this.#lastHeard.set(pe, performance.now()));
     socket.on('message', (data, isBinary) => {
+      this.#lastHeard.set(pe, performance.now());
       const message = isBinary ? undefined : parsePeMessage(data.toString());
       if (message === undefined || message.pe !== pe) {
         this.#options.events.onRefused(`PE ${pe} sent a malformed control message; closing its control connection`);
@@ -137,6 +149,19 @@ export class ControlServer {
       if (!this.#closed) this.#options.events.onDisconnect(pe);
     });
     socket.on('error', () => undefined);
+  }
+
+  /** Pings every PE; reports (once) those silent for more than `heartbeatMs`. */
+  #checkHeartbeats(heartbeatMs: number): void {
+    const now = performance.now();
+    const silent: number[] = [];
+    for (const [pe, socket] of this.#sockets) {
+      if (now - (this.#lastHeard.get(pe) ?? now) > heartbeatMs) silent.push(pe);
+      else if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }
+    if (silent.length === 0) return;
+    for (const pe of silent) this.#lastHeard.set(pe, Infinity);
+    this.#options.events.onUnresponsive?.(silent.sort((a, b) => a - b), heartbeatMs);
   }
 
   #onHello(hello: HelloMessage): void {

@@ -80,6 +80,12 @@ export const ENV = {
   PPN: 'CHARM4TS_PPN',
   /** "1" when charmrun's own stderr is a terminal (PE output goes through pipes). */
   STDERR_TTY: 'CHARM4TS_STDERR_TTY',
+  /** The host's identity within the job (its nodelist name); hosts differ when identities do. */
+  HOST_ID: 'CHARM4TS_HOST',
+  /** Name or address other hosts reach this PE by (its transports listen on LISTEN_HOST). */
+  ADVERTISE_HOST: 'CHARM4TS_ADVERTISE_HOST',
+  /** Milliseconds of silence from the controller after which a PE gives up (0 or unset: never). */
+  HEARTBEAT_MS: 'CHARM4TS_HEARTBEAT_MS',
 } as const;
 
 /** The JSON object in `text`, or undefined when it holds none. */

@@ -27,6 +27,12 @@ export interface LaunchInfo {
   readonly options: RuntimeOptions;
   /** PEs of this process (this thread's PE and the threads it starts). */
   readonly ppn: number;
+  /** This host's identity in the job (what other PEs compare to tell hosts apart). */
+  readonly hostId: string;
+  /** Name or address other hosts reach this PE by; undefined: `listenHost`. */
+  readonly advertiseHost: string | undefined;
+  /** Silence from the controller (ms) after which this PE exits; 0: never. */
+  readonly heartbeatMs: number;
 }
 
 /** Reads the launcher's environment; null when the program was started without a launcher. */
@@ -50,6 +56,9 @@ export function readLaunchInfo(env: NodeJS.ProcessEnv): LaunchInfo | null {
     listenHost: env[ENV.LISTEN_HOST] ?? '127.0.0.1',
     options: parseOptionsJson(env[ENV.OPTIONS]),
     ppn,
+    hostId: env[ENV.HOST_ID] || hostname(),
+    advertiseHost: env[ENV.ADVERTISE_HOST] || undefined,
+    heartbeatMs: Number(env[ENV.HEARTBEAT_MS] ?? 0) || 0,
   };
 }
 
@@ -164,6 +173,8 @@ export class PeSession {
       numPes: launch.numPes,
       secret: launch.secret,
       listenHost: launch.listenHost,
+      advertiseHost: launch.advertiseHost,
+      hostId: launch.hostId,
       events,
     });
     const description = transports.description;
@@ -173,7 +184,8 @@ export class PeSession {
     const address = await transports.listen();
     if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} listening on ${address} (transport ${description})\n`);
     control = await ControlClient.connect(launch.controlUrl, launch.secret, launch.pe, 30_000);
-    const peers = await control.hello({ pid: process.pid, host: hostname(), address, fingerprint: registry.fingerprint });
+    if (launch.heartbeatMs > 0) control.watchHeartbeat(launch.heartbeatMs);
+    const peers = await control.hello({ pid: process.pid, host: launch.hostId, address, fingerprint: registry.fingerprint });
     await transports.connect(peers.addresses);
     if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} transports: ${transports.summary()}\n`);
     runtime.setTransports(peers.addresses.map((_a, pe) => transports.transportFor(pe)));

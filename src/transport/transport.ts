@@ -41,8 +41,15 @@ export interface TransportContext {
   readonly numPes: number;
   /** Per-job secret (hex). Connections that do not prove knowledge of it are refused. */
   readonly secret: string;
-  /** Interface to listen on, e.g. "127.0.0.1" on a single host. */
+  /** Interface to listen on, e.g. "127.0.0.1" on a single host, "0.0.0.0" for a job across hosts. */
   readonly listenHost: string;
+  /** Name or address peers on other hosts reach this PE by, when it differs from `listenHost`. */
+  readonly advertiseHost?: string;
+  /**
+   * Identity of this PE's host within the job (e.g. its nodelist name), when the launcher knows
+   * it: PEs with different identities are on different hosts even if they share a hostname.
+   */
+  readonly hostId?: string;
   /** Event sink. */
   readonly events: TransportEvents;
 }

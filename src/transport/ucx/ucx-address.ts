@@ -30,9 +30,14 @@ function readOr(read: () => string, fallback: string): string {
   }
 }
 
-/** The host key of this process. */
-export function localHostKey(): string {
+/**
+ * The host key of this process. `hostId`, the launcher's identity of the host, is part of it:
+ * network namespaces (and containers) on one machine share the boot id and often the hostname,
+ * but are distinct hosts to the job.
+ */
+export function localHostKey(hostId = ''): string {
   const parts = [
+    hostId,
     hostname(),
     readOr(() => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8'), ''),
     readOr(() => readlinkSync('/proc/self/ns/pid'), ''),

@@ -77,7 +77,7 @@ export class UcxTransport extends TransportBase {
   readonly #streams: (ReorderBuffer<Delivery> | undefined)[] = [];
   readonly #lost = new Set<number>();
   readonly #watch = new LocalPeerWatch();
-  readonly #hostKey = localHostKey();
+  readonly #hostKey: string;
   #watchTimer: NodeJS.Timeout | undefined;
   #native: NativeUcxWorker | undefined;
   #wake: (() => void) | undefined;
@@ -88,6 +88,7 @@ export class UcxTransport extends TransportBase {
     super();
     this.#context = context;
     this.#options = options;
+    this.#hostKey = localHostKey(context.hostId);
   }
 
   /** Creates the UCX worker; resolves to its address (base64url), opaque to peers. */

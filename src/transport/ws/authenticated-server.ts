@@ -22,13 +22,15 @@ export function formatHost(host: string): string {
 /**
  * Listens on `host` (a port the system chooses). Each upgrade request goes to `authenticate`,
  * which returns who it is (e.g. a PE number) or undefined to refuse it; accepted sockets go to
- * `adopt` with that identity.
+ * `adopt` with that identity. The URL names `advertise` when given (a server listening on
+ * 0.0.0.0 is reached by one of its host's names), else `host`.
  */
 export async function listenAuthenticated<Who>(
   host: string,
   maxPayload: number,
   authenticate: (req: IncomingMessage) => Who | undefined,
   adopt: (who: Who, socket: WebSocket) => void,
+  advertise?: string,
 ): Promise<AuthenticatedServer> {
   const http: Server = createServer((_req, res) => res.writeHead(426).end());
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload });
@@ -49,7 +51,7 @@ export async function listenAuthenticated<Who>(
   });
   const { port } = http.address() as AddressInfo;
   return {
-    url: `ws://${formatHost(host)}:${port}`,
+    url: `ws://${formatHost(advertise ?? host)}:${port}`,
     close: async () => {
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));

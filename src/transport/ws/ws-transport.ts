@@ -56,7 +56,7 @@ export class WsTransport extends TransportBase {
   }
 
   async listen(): Promise<string> {
-    this.#server = await listenAuthenticated(this.#ctx.listenHost, this.#options.maxMessageBytes, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws));
+    this.#server = await listenAuthenticated(this.#ctx.listenHost, this.#options.maxMessageBytes, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws), this.#ctx.advertiseHost);
     return this.#server.url;
   }
 

@@ -17,7 +17,27 @@ t.test('defaults: one PE, auto transport, 60 s timeout', async (t) => {
     appArgs: [],
     runtime: DEFAULT_RUNTIME_OPTIONS,
     help: false,
+    hosts: null,
+    local: false,
+    remoteShell: [process.env.CONV_RSH ?? 'ssh'],
+    serverHost: null,
+    heartbeatSec: 10,
   });
+});
+
+t.test('hosts: ++hosts, ++nodelist with ++nodegroup, ++remote-shell, ++server-host, ++heartbeat', async (t) => {
+  const plan = parseCharmrunArgs(['+p4', '++hosts', 'a,b', '++remote-shell', 'ssh -p 2222', '++server-host', '10.0.0.1', '++heartbeat', '3', 'app.js']);
+  t.strictSame(plan.hosts?.map((h) => h.name), ['a', 'b']);
+  t.strictSame(plan.remoteShell, ['ssh', '-p', '2222']);
+  t.equal(plan.serverHost, '10.0.0.1');
+  t.equal(plan.heartbeatSec, 3);
+  t.equal(parseCharmrunArgs(['++heartbeat', '0', '++hosts', 'a', 'app.js']).heartbeatSec, 0, '0 turns it off');
+  const dir = t.testdir({ nodes: 'group main\n  host n1\n  host n2 ++cpus 4\ngroup other ++shell rsh\n  host o1\n' });
+  t.strictSame(parseCharmrunArgs(['++nodelist', `${dir}/nodes`, 'app.js']).hosts?.map((h) => h.name), ['n1', 'n2']);
+  t.strictSame(parseCharmrunArgs(['++nodelist', `${dir}/nodes`, '++nodegroup', 'other', 'app.js']).hosts, [{ name: 'o1', cpus: null, shell: 'rsh' }]);
+  t.throws(() => parseCharmrunArgs(['++nodelist', `${dir}/missing`, 'app.js']), /\+\+nodelist .*missing: cannot read it \(ENOENT\)/);
+  t.throws(() => parseCharmrunArgs(['++hosts', 'a', '++local', 'app.js']), /at most one of \+\+nodelist, \+\+hosts and \+\+local/);
+  t.equal(parseCharmrunArgs(['++local', 'app.js']).local, true);
 });
 
 t.test('+pN in every form and place', async (t) => {
@@ -53,7 +73,7 @@ t.test('every launcher flag, with a separate value or =value', async (t) => {
 
 t.test('launcher flag errors name the flag', async (t) => {
   const cases: [string, string[], RegExp][] = [
-    ['an unknown ++ flag', ['++nodelist', 'f', 'app.js'], /unknown charmrun flag \+\+nodelist/],
+    ['an unknown ++ flag', ['++nodes', 'f', 'app.js'], /unknown charmrun flag \+\+nodes/],
     ['an unknown transport', ['++transport', 'carrier-pigeon', 'app.js'], /\+\+transport needs one of auto, ucx, ws.*got "carrier-pigeon"/],
     ['a transport missing', ['++transport'], /\+\+transport needs one of .* got nothing/],
     ['a zero ppn', ['++ppn', '0', 'app.js'], /\+\+ppn needs a positive integer/],
@@ -117,10 +137,12 @@ t.test('launcher switches given a value', async (t) => {
 });
 
 t.test('the flag table lists every flag the parser accepts', async (t) => {
-  t.strictSame(LAUNCHER_FLAGS.map((f) => f.name), ['+p', '++ppn', '++transport', '++local', '++timeout', '++prefix', '++quiet', '++verbose', '++help']);
+  t.strictSame(LAUNCHER_FLAGS.map((f) => f.name), ['+p', '++ppn', '++transport', '++local', '++nodelist', '++nodegroup', '++hosts', '++remote-shell', '++server-host', '++heartbeat', '++timeout', '++prefix', '++quiet', '++verbose', '++help']);
+  const nodelist = `${t.testdir({ nodes: 'host a\n' })}/nodes`;
+  const values: Record<string, string> = { '++transport': 'ws', '++nodelist': nodelist, '++hosts': 'a' };
   for (const flag of LAUNCHER_FLAGS) {
     if (flag.name === '+p') continue;
-    const argv = flag.value === null ? [flag.name, 'app.js'] : [flag.name, flag.name === '++transport' ? 'ws' : '1', 'app.js'];
+    const argv = flag.value === null ? [flag.name, 'app.js'] : [flag.name, values[flag.name] ?? '1', 'app.js'];
     t.doesNotThrow(() => parseCharmrunArgs(argv), `${flag.name} is accepted`);
   }
 });

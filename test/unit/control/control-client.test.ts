@@ -164,3 +164,14 @@ t.test('connecting to a controller that refuses, or to nothing, rejects with Pro
   await t.rejects(withTimeout(ControlClient.connect(url, SECRET, 0, 2000), 'the refusal'), { name: 'ProtocolError', message: /refused PE 0 \(HTTP 401\)/ });
   await t.rejects(withTimeout(ControlClient.connect('ws://127.0.0.1:9', SECRET, 1, 2000), 'the failure'), { name: 'ProtocolError', message: /PE 1 cannot reach the controller/ });
 });
+
+t.test('heartbeat: a controller silent for longer than the limit counts as lost', async (t) => {
+  const controller = await scriptedController(t);
+  const client = await withTimeout(ControlClient.connect(controller.url, SECRET, 0, 3000), 'connect');
+  t.teardown(() => client.close());
+  const lost: string[] = [];
+  client.setEvents({ onShutdown: () => undefined, onLost: (reason) => void lost.push(reason) });
+  client.watchHeartbeat(200);
+  await waitFor(() => lost.length > 0, 'the loss to be reported');
+  t.strictSame(lost, ['nothing heard from charmrun for 0.2 s (its host is unreachable)']);
+});

@@ -256,3 +256,31 @@ t.test('close is idempotent and reports no disconnects of its own', async (t) =>
   await new Promise((resolve) => setTimeout(resolve, 20));
   t.strictSame(log.disconnects, []);
 });
+
+t.test('heartbeat: a PE that stops answering pings is reported once; one that answers is not', async (t) => {
+  const silent: [readonly number[], number][] = [];
+  const log = new LauncherLog();
+  const server = new ControlServer({
+    numPes: 2,
+    secret: SECRET,
+    host: '127.0.0.1',
+    rendezvousTimeoutMs: 10_000,
+    heartbeatMs: 200,
+    events: Object.assign(log, { onUnresponsive: (pes: readonly number[], ms: number) => void silent.push([pes, ms]) }),
+  });
+  t.teardown(() => server.close());
+  const url = await withTimeout(server.listen(), 'the server to listen');
+  await clients(t, url, [0]);
+  const mute = await withTimeout(
+    new Promise<WebSocket>((resolve, reject) => {
+      const socket = new WebSocket(url, { autoPong: false, headers: { [PE_HEADER]: '1', [AUTH_HEADER]: authToken(SECRET, 'control:1') } });
+      socket.once('open', () => resolve(socket));
+      socket.once('error', reject);
+    }),
+    'a PE that never answers pings',
+  );
+  t.teardown(() => mute.terminate());
+  await waitFor(() => silent.length > 0, 'the silent PE to be reported');
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  t.strictSame(silent, [[[1], 200]], 'PE 1 only, reported once');
+});

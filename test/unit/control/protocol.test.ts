@@ -63,5 +63,8 @@ t.test('the launcher environment variables have stable names', async (t) => {
     LISTEN_HOST: 'CHARM4TS_LISTEN_HOST',
     PPN: 'CHARM4TS_PPN',
     STDERR_TTY: 'CHARM4TS_STDERR_TTY',
+    HOST_ID: 'CHARM4TS_HOST',
+    ADVERTISE_HOST: 'CHARM4TS_ADVERTISE_HOST',
+    HEARTBEAT_MS: 'CHARM4TS_HEARTBEAT_MS',
   });
 });
