@@ -104,7 +104,8 @@ export class Job {
     if (hosts === null) {
       for (let pe = 0; pe < plan.numPes; pe += plan.ppn) this.#spawn(pe, hostname(), process.execPath, nodeArgs, { ...env, [ENV.PE]: String(pe) }, null);
     } else {
-      await this.#spawnOnHosts(hosts, new URL(controlUrl).port, secret, [process.execPath, ...nodeArgs], { ...env, [ENV.LISTEN_HOST]: '0.0.0.0', [ENV.HEARTBEAT_MS]: String(heartbeatMs) });
+      // PEs wait twice as long as charmrun: charmrun, which can name the host, speaks first.
+      await this.#spawnOnHosts(hosts, new URL(controlUrl).port, secret, [process.execPath, ...nodeArgs], { ...env, [ENV.LISTEN_HOST]: '0.0.0.0', [ENV.HEARTBEAT_MS]: String(2 * heartbeatMs) });
     }
     const onSignal = (signal: NodeJS.Signals): void => this.#end(128 + (constants.signals[signal] ?? 1), `charmrun: received ${signal}; stopping every PE`);
     process.once('SIGINT', onSignal);
