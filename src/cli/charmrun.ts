@@ -2,9 +2,12 @@
 /**
  * charmrun: launches a charm4ts program on N PEs. See `charmrun ++help`.
  */
-import { CharmError } from '../errors.js';
+import { existsSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
+import { BadFlagError, CharmError } from '../errors.js';
 import { parseCharmrunArgs } from './charmrun-flags.js';
-import { Job } from './launcher.js';
+import { Job, nodeArgsFor } from './launcher.js';
+import { delegatesToSrun, runUnderSrun } from './srun-delegate.js';
 import { usageText } from './usage.js';
 import { describeStrategies } from '../lb/strategy-registry.js';
 
@@ -25,6 +28,11 @@ export async function charmrun(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
+    if (delegatesToSrun(plan, process.env)) {
+      const script = resolvePath(plan.script);
+      if (!existsSync(script)) throw new BadFlagError(`program not found: ${plan.script}`);
+      return await runUnderSrun(plan, [process.execPath, ...nodeArgsFor(script), script, ...plan.appArgs], (line) => process.stderr.write(`${line}\n`));
+    }
     return await new Job(plan, process.stdout, process.stderr).run();
   } catch (error) {
     if (error instanceof CharmError) {

@@ -34,6 +34,8 @@ export interface ControlServerOptions {
   readonly secret: string;
   /** Interface to listen on. */
   readonly host: string;
+  /** Port to listen on; 0 or absent: one the system chooses. */
+  readonly port?: number;
   /** How long to wait for every PE to say hello and connect, in ms. */
   readonly rendezvousTimeoutMs: number;
   readonly events: ControlServerEvents;
@@ -61,7 +63,7 @@ export class ControlServer {
 
   /** Starts listening; resolves to the URL PEs connect to. The rendezvous clock starts now. */
   async listen(): Promise<string> {
-    this.#server = await listenAuthenticated(this.#options.host, 1 << 20, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws));
+    this.#server = await listenAuthenticated(this.#options.host, 1 << 20, (req) => this.#authenticate(req), (pe, ws) => this.#adopt(pe, ws), undefined, this.#options.port);
     this.#timer = setTimeout(() => this.#rendezvousTimedOut(), this.#options.rendezvousTimeoutMs);
     const heartbeatMs = this.#options.heartbeatMs ?? 0;
     if (heartbeatMs > 0) this.#heartbeat = setInterval(() => this.#checkHeartbeats(heartbeatMs), Math.max(50, heartbeatMs / 4)).unref();
@@ -83,6 +85,12 @@ export class ControlServer {
   /** Tells every connected PE to stop and exit with `code`. */
   shutdown(code: number): void {
     this.#broadcast({ t: 'shutdown', code });
+  }
+
+  /** Resolves once no PE is connected any more, or after `timeoutMs`. */
+  async drained(timeoutMs: number): Promise<void> {
+    const deadline = performance.now() + timeoutMs;
+    while (this.#sockets.size > 0 && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   }
 
   /** Stops the server. */

@@ -7,6 +7,8 @@
 import { hostname } from 'node:os';
 import { ControlClient } from '../control/control-client.js';
 import { ENV } from '../control/protocol.js';
+import { SlurmController, type SlurmControllerOptions } from '../control/slurm-controller.js';
+import { SLURM_PORT } from '../control/slurm-launch.js';
 import { BadStateError, ProtocolError } from '../errors.js';
 import { TransportSet } from '../transport/transport-set.js';
 import { applyUcxEnvironment } from '../transport/ucx/index.js';
@@ -15,6 +17,7 @@ import { extractRuntimeFlags, parseOptionsJson, type RuntimeOptions } from './op
 import { PeRuntime } from './pe-runtime.js';
 import { isFirstThread, PeThreads, threadRank } from './pe-threads.js';
 import type { Registry } from './registry.js';
+import { readSlurmLaunchInfo } from './slurm-launch-info.js';
 
 /** Where this PE sits, as a launcher describes it. */
 export interface LaunchInfo {
@@ -33,6 +36,10 @@ export interface LaunchInfo {
   readonly advertiseHost: string | undefined;
   /** Silence from the controller (ms) after which this PE exits; 0: never. */
   readonly heartbeatMs: number;
+  /** How long to keep trying to reach a controller that may not listen yet (ms; 0: one try). */
+  readonly connectRetryMs: number;
+  /** Settings of the controller this PE runs itself (task 0 under srun); null: charmrun is the controller. */
+  readonly controller: SlurmControllerOptions | null;
 }
 
 /** Reads the launcher's environment; null when the program was started without a launcher. */
@@ -59,6 +66,8 @@ export function readLaunchInfo(env: NodeJS.ProcessEnv): LaunchInfo | null {
     hostId: env[ENV.HOST_ID] || hostname(),
     advertiseHost: env[ENV.ADVERTISE_HOST] || undefined,
     heartbeatMs: Number(env[ENV.HEARTBEAT_MS] ?? 0) || 0,
+    connectRetryMs: 0,
+    controller: null,
   };
 }
 
@@ -79,6 +88,7 @@ export class PeSession {
   readonly #control: ControlClient | null;
   readonly #transport: TransportSet | null;
   #threads: PeThreads | null = null;
+  #controller: SlurmController | null = null;
   #ending = false;
   #go: Promise<void> = Promise.resolve();
 
@@ -121,8 +131,10 @@ export class PeSession {
   static async start(registry: Registry, env: NodeJS.ProcessEnv, argv: readonly string[]): Promise<PeSession> {
     registry.freeze();
     const launch = readLaunchInfo(env);
-    if (launch === null) return PeSession.#startAlone(registry, argv);
-    return PeSession.#startInJob(registry, launch, argv);
+    if (launch !== null) return PeSession.#startInJob(registry, launch, argv);
+    const slurm = readSlurmLaunchInfo(env, argv);
+    if (slurm !== null) return PeSession.#startInJob(registry, slurm.launch, slurm.args);
+    return PeSession.#startAlone(registry, argv);
   }
 
   static #startAlone(registry: Registry, argv: readonly string[]): PeSession {
@@ -183,7 +195,8 @@ export class PeSession {
     }
     const address = await transports.listen();
     if (launch.options.verbose) process.stderr.write(`charm4ts: PE ${launch.pe} listening on ${address} (transport ${description})\n`);
-    control = await ControlClient.connect(launch.controlUrl, launch.secret, launch.pe, 30_000);
+    const controller = launch.controller === null ? null : await startController(launch.controller);
+    control = await connectControl(launch);
     if (launch.heartbeatMs > 0) control.watchHeartbeat(launch.heartbeatMs);
     const peers = await control.hello({ pid: process.pid, host: launch.hostId, address, fingerprint: registry.fingerprint });
     await transports.connect(peers.addresses);
@@ -213,6 +226,7 @@ export class PeSession {
       restored,
     });
     session.#threads = threads;
+    session.#controller = controller;
     control.setEvents({
       onShutdown: (code) => session!.#finish(code),
       onLost: (reason) => {
@@ -253,7 +267,35 @@ export class PeSession {
     void this.#transport?.close();
     process.exitCode = code;
     // Let PE threads and pending writes of stdout/stderr (pipes) finish, then leave even if handles remain.
-    void (this.#threads?.waitForExit(3000) ?? Promise.resolve()).then(() => setImmediate(() => process.exit(code)));
+    // A PE that runs the controller stays until the other PEs have had their shutdown.
+    void Promise.all([this.#threads?.waitForExit(3000), this.#controller?.close(3000)]).then(() => setImmediate(() => process.exit(code)));
+  }
+}
+
+/** Starts task 0's controller; a port in use is reported with what to do about it. */
+async function startController(options: SlurmControllerOptions): Promise<SlurmController> {
+  try {
+    return await SlurmController.start(options);
+  } catch (error) {
+    const busy = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    throw new BadStateError(
+      busy
+        ? `the control port ${options.port} of this Slurm job step is in use on this node; set ${SLURM_PORT} to a free port`
+        : `cannot start the controller of this Slurm job step: ${(error as Error).message}`,
+    );
+  }
+}
+
+/** Connects to the controller, retrying for `connectRetryMs` while it is not listening yet. */
+async function connectControl(launch: LaunchInfo): Promise<ControlClient> {
+  const deadline = performance.now() + launch.connectRetryMs;
+  for (;;) {
+    try {
+      return await ControlClient.connect(launch.controlUrl, launch.secret, launch.pe, 30_000);
+    } catch (error) {
+      if (performance.now() >= deadline || /refused PE/.test((error as Error).message)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 

@@ -41,9 +41,14 @@ export function runCharmrun(program: string, options: JobOptions = {}): Promise<
 
 /** Runs `node <argv>` with a time limit. */
 export function runNode(argv: readonly string[], options: JobOptions = {}): Promise<JobResult> {
+  return runCommand(process.execPath, argv, options);
+}
+
+/** Runs `command <argv>` (e.g. srun) with a time limit. */
+export function runCommand(command: string, argv: readonly string[], options: JobOptions = {}): Promise<JobResult> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, argv, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, argv, { cwd: ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let timedOut = false;

@@ -22,7 +22,7 @@ export function formatHost(host: string): string {
 /**
  * Listens on `host` (a port the system chooses). Each upgrade request goes to `authenticate`,
  * which returns who it is (e.g. a PE number) or undefined to refuse it; accepted sockets go to
- * `adopt` with that identity. The URL names `advertise` when given (a server listening on
+ * `adopt` with that identity, on `port` (0: one the system chooses). The URL names `advertise` when given (a server listening on
  * 0.0.0.0 is reached by one of its host's names), else `host`.
  */
 export async function listenAuthenticated<Who>(
@@ -31,6 +31,7 @@ export async function listenAuthenticated<Who>(
   authenticate: (req: IncomingMessage) => Who | undefined,
   adopt: (who: Who, socket: WebSocket) => void,
   advertise?: string,
+  port = 0,
 ): Promise<AuthenticatedServer> {
   const http: Server = createServer((_req, res) => res.writeHead(426).end());
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload });
@@ -44,14 +45,14 @@ export async function listenAuthenticated<Who>(
   });
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(0, host, () => {
+    http.listen(port, host, () => {
       http.off('error', reject);
       resolve();
     });
   });
-  const { port } = http.address() as AddressInfo;
+  const bound = (http.address() as AddressInfo).port;
   return {
-    url: `ws://${formatHost(advertise ?? host)}:${port}`,
+    url: `ws://${formatHost(advertise ?? host)}:${bound}`,
     close: async () => {
       wss.close();
       await new Promise<void>((resolve) => http.close(() => resolve()));
