@@ -12,7 +12,7 @@ import type { LocationManager } from './location-manager.js';
 import { Kind, type AckRequest, type BroadcastMessage, type SectionAddress } from './message.js';
 import type { PeContext } from './pe-context.js';
 import type { SectionManager } from './section-manager.js';
-import { childrenInRotatedTree } from './spanning-tree.js';
+import { PeTree } from './pe-tree.js';
 
 /** Broadcasts of one PE. */
 export class Broadcaster {
@@ -20,9 +20,12 @@ export class Broadcaster {
   readonly #sections: SectionManager;
   readonly #location: LocationManager;
   readonly #dispatcher: EntryDispatcher;
+  readonly #tree: PeTree;
 
-  constructor(ctx: PeContext, sections: SectionManager, location: LocationManager, dispatcher: EntryDispatcher) {
+  /** `tree` gives the PE trees broadcasts travel along (flat when not given). */
+  constructor(ctx: PeContext, sections: SectionManager, location: LocationManager, dispatcher: EntryDispatcher, tree: PeTree = new PeTree(ctx.numPes)) {
     this.#ctx = ctx;
+    this.#tree = tree;
     this.#sections = sections;
     this.#location = location;
     this.#dispatcher = dispatcher;
@@ -57,7 +60,7 @@ export class Broadcaster {
       children = record.children;
       members = record.members;
     } else {
-      children = childrenInRotatedTree(message.root, this.#ctx.myPe, this.#ctx.numPes);
+      children = this.#tree.children(message.root, this.#ctx.myPe);
       members = this.#homedMembers(coll);
     }
     for (const child of children) this.#ctx.send(child, message);

@@ -17,7 +17,7 @@ import type { PeContext } from './pe-context.js';
 import { makeProxyClass, type ProxyBase, type ProxyHost, type ProxyTarget } from './proxy.js';
 import type { ReductionManager } from './reduction-manager.js';
 import type { ClassInfo, Registry } from './registry.js';
-import { childrenInRotatedTree, parentInRotatedTree, SpanningTree } from './spanning-tree.js';
+import { PeTree } from './pe-tree.js';
 
 /** The highest next reduction number per scope among saved elements. */
 function latestReductions(elements: readonly ElementSnapshot[]): Map<number, number> {
@@ -38,6 +38,7 @@ interface InsertionCount {
 /** The collections of one PE. */
 export class CollectionManager {
   readonly #ctx: PeContext;
+  readonly #tree: PeTree;
   readonly #registry: Registry;
   readonly #services: ChareServices;
   readonly #location: LocationManager;
@@ -52,7 +53,17 @@ export class CollectionManager {
   readonly #onCreated: (coll: Collection) => void;
 
   /** `onCreated` hears of every collection once its local elements exist here. */
-  constructor(ctx: PeContext, registry: Registry, services: ChareServices, location: LocationManager, reductions: ReductionManager, onCreated: (coll: Collection) => void = () => undefined) {
+  /** `tree` gives the PE trees creation and reductions travel along (flat when not given). */
+  constructor(
+    ctx: PeContext,
+    registry: Registry,
+    services: ChareServices,
+    location: LocationManager,
+    reductions: ReductionManager,
+    onCreated: (coll: Collection) => void = () => undefined,
+    tree: PeTree = new PeTree(ctx.numPes),
+  ) {
+    this.#tree = tree;
     this.#onCreated = onCreated;
     this.#ctx = ctx;
     this.#registry = registry;
@@ -176,7 +187,7 @@ export class CollectionManager {
   /** Handles a creation: passes it down the tree, builds the collection, creates its local elements. */
   receiveCreate(message: CreateMessage): void {
     const { myPe, numPes } = this.#ctx;
-    for (const child of childrenInRotatedTree(message.root, myPe, numPes)) this.#ctx.send(child, message);
+    for (const child of this.#tree.children(message.root, myPe)) this.#ctx.send(child, message);
     const info = this.#registry.classInfoByName(message.spec.cls);
     const map = this.#registry.map(message.spec.map);
     if (info === undefined || map === undefined) {
@@ -267,29 +278,28 @@ export class CollectionManager {
       state.reports++;
       state.sum += message.count;
     }
-    const { myPe, numPes } = this.#ctx;
-    const children = childrenInRotatedTree(REDUCTION_ROOT, myPe, numPes);
+    const { myPe } = this.#ctx;
+    const children = this.#tree.children(REDUCTION_ROOT, myPe);
     if (!state.started || state.reports < children.length) return;
     this.#insertionCounts.delete(coll.id);
-    const parent = parentInRotatedTree(REDUCTION_ROOT, myPe, numPes);
+    const parent = this.#tree.parent(REDUCTION_ROOT, myPe);
     this.#reductions.defineScope({ id: coll.id, coll: coll.id, section: null, parent, subtreeCount: state.sum });
     if (parent >= 0) this.#ctx.send(parent, { kind: Kind.DoneInserting, coll: coll.id, phase: 'count', count: state.sum, root: REDUCTION_ROOT });
   }
 
   /** Defines the reduction scope of a collection from the number of elements homed on each PE. */
   #defineCollectionScope(coll: Collection, counts: Int32Array): void {
-    const { myPe, numPes } = this.#ctx;
+    const { myPe } = this.#ctx;
     if (coll.spec.kind === 'chare') {
       if (coll.spec.pe === myPe) this.#reductions.defineScope({ id: coll.id, coll: coll.id, section: null, parent: -1, subtreeCount: 1 });
       return;
     }
-    const tree = SpanningTree.overAllPes(numPes, REDUCTION_ROOT);
     this.#reductions.defineScope({
       id: coll.id,
       coll: coll.id,
       section: null,
-      parent: tree.parent(myPe),
-      subtreeCount: tree.subtreeSum(myPe, (pe) => counts[pe]!),
+      parent: this.#tree.parent(REDUCTION_ROOT, myPe),
+      subtreeCount: this.#tree.subtreeSum(REDUCTION_ROOT, myPe, (pe) => counts[pe]!),
     });
   }
 }

@@ -27,6 +27,8 @@ export interface RuntimeOptions {
   readonly deadlockSeconds: number;
   /** Checkpoint folder to restart from, or null. */
   readonly restart: string | null;
+  /** Spanning trees in PE order even across hosts (default: node-aware trees, host by host). */
+  readonly flatTrees: boolean;
 }
 
 /** Defaults of every runtime option. */
@@ -41,6 +43,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   quiet: false,
   deadlockSeconds: 10,
   restart: null,
+  flatTrees: false,
 };
 
 /** How a runtime flag is written and what it sets. */
@@ -81,6 +84,7 @@ export const RUNTIME_FLAGS: readonly RuntimeFlag[] = [
   { name: '+LBOff', value: null, help: 'turn load balancing off', apply: (o) => void (o.lbOff = true) },
   { name: '+LBDump', value: 'FILE', help: "append each balancing step's measured loads to FILE (JSON lines)", apply: (o, v) => void (o.lbDump = v) },
   { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls before parking (default 50)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
+  { name: '+flatTrees', value: null, help: 'collectives along PE-order trees even across hosts (default: host by host)', apply: (o) => void (o.flatTrees = true) },
   { name: '+restart', value: 'DIR', help: 'restart from the checkpoint in DIR (written by charm.checkpoint), on any number of PEs', apply: (o, v) => void (o.restart = v) },
   {
     name: '+deadlockSeconds',
@@ -142,7 +146,7 @@ export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   const bad = (field: string): never => {
     throw new BadFlagError(`the runtime option "${field}" passed by charmrun has the wrong type`);
   };
-  for (const field of ['stats', 'lbOff', 'verbose', 'quiet'] as const) if (typeof options[field] !== 'boolean') bad(field);
+  for (const field of ['stats', 'lbOff', 'verbose', 'quiet', 'flatTrees'] as const) if (typeof options[field] !== 'boolean') bad(field);
   if (!Array.isArray(options.balancers) || !options.balancers.every((b) => typeof b === 'string')) bad('balancers');
   if (options.lbPeriod !== null && (typeof options.lbPeriod !== 'number' || !(options.lbPeriod > 0))) bad('lbPeriod');
   if (options.lbDump !== null && typeof options.lbDump !== 'string') bad('lbDump');

@@ -32,6 +32,7 @@ import type { ChareClass, Registry } from './registry.js';
 import { MessageRouter, type FailureHandler } from './router.js';
 import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from './scheduler.js';
 import { DEFAULT_RUNTIME_OPTIONS, type RuntimeOptions } from './options.js';
+import { PeTree } from './pe-tree.js';
 import { isBusy } from './migration.js';
 import type { Collection } from './collection.js';
 import { LbManager, type LbSettings, type LbStepSummary } from '../lb/lb-manager.js';
@@ -66,6 +67,9 @@ export class PeRuntime {
   readonly #location: LocationManager;
   #lb: LbManager | undefined;
   #hostIndices: readonly number[] = [];
+  /** Trees of creation, broadcasts and collection reductions; node-aware once the hosts are known. */
+  readonly #tree: PeTree;
+  readonly #flatTrees: boolean;
   readonly #watchdog: DeadlockWatchdog;
   #mainReturned = false;
   readonly #checkpoints: CheckpointCoordinator;
@@ -95,7 +99,10 @@ export class PeRuntime {
     const location = new LocationManager(router, (element, coll, message) => dispatcher.deliver(element, coll, message));
     const reductions = new ReductionManager(router, (name) => registry.reducer(name), outcomes);
     const sections = new SectionManager(router, reductions);
-    const broadcaster = new Broadcaster(router, sections, location, dispatcher);
+    const tree = new PeTree(numPes);
+    this.#tree = tree;
+    this.#flatTrees = options.flatTrees;
+    const broadcaster = new Broadcaster(router, sections, location, dispatcher, tree);
     const services = new RuntimeChareServices({
       ctx: router,
       collections: () => collections!,
@@ -104,7 +111,7 @@ export class PeRuntime {
       host: () => host!,
       atSync: (record) => lb.atSync(record.collection.id, record),
     });
-    collections = new CollectionManager(router, registry, services, location, reductions, (coll) => this.#lb?.startMeasuring(coll.id));
+    collections = new CollectionManager(router, registry, services, location, reductions, (coll) => this.#lb?.startMeasuring(coll.id), tree);
     host = new RuntimeProxyHost({ ctx: router, collections, location, broadcaster, sections, futures });
     const resolver = new RuntimeRefResolver(registry, () => collections!, futures, host);
     outcomes.connect({ collections, location, broadcaster, reductions });
@@ -155,10 +162,11 @@ export class PeRuntime {
     this.#location = location;
   }
 
-  /** Sets the host name of every PE (host-aware load balancing). */
+  /** Sets the host of every PE (host-aware load balancing and node-aware trees); before any collection exists. */
   setHosts(hosts: readonly string[]): void {
     const names = [...new Set(hosts)];
     this.#hostIndices = hosts.map((h) => names.indexOf(h));
+    this.#tree.setHosts(this.#hostIndices, !this.#flatTrees);
   }
 
   #lbSettings(options: RuntimeOptions): LbSettings {

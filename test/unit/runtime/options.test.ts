@@ -11,7 +11,7 @@ t.test('without flags: defaults, and every argument kept in order', async (t) =>
 });
 
 t.test('defaults', async (t) => {
-  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 50, verbose: false, quiet: false, deadlockSeconds: 10, restart: null });
+  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 50, verbose: false, quiet: false, deadlockSeconds: 10, restart: null, flatTrees: false });
 });
 
 t.test('every flag sets its option, with a separate value or =value', async (t) => {
@@ -104,3 +104,8 @@ t.test(
     t.throws(() => parseOptionsJson('[1,2]'), BadFlagError, 'an array is not an options object');
   },
 );
+
+t.test('+flatTrees', async (t) => {
+  t.equal(extractRuntimeFlags(['+flatTrees']).options.flatTrees, true);
+  t.throws(() => parseOptionsJson(JSON.stringify({ flatTrees: 'yes' })), /"flatTrees" passed by charmrun has the wrong type/);
+});
