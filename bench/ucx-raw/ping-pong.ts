@@ -19,6 +19,8 @@ import { parseArgs } from 'node:util';
 import { loadUcxAddon } from '../../src/transport/ucx/ucx-availability.js';
 import { UcxTransport } from '../../src/transport/ucx/ucx-transport.js';
 import type { Frame } from '../../src/transport/transport.js';
+import { makeFrame } from '../lib/bench-frame.js';
+import { timeRounds, windowedPlan } from '../lib/windowed-rounds.js';
 
 const OP_PING = 1;
 const OP_DATA = 2;
@@ -45,15 +47,6 @@ const release = values.release === true;
 function errorMode(value: string | undefined): 'auto' | 'peer' | 'none' {
   if (value === 'auto' || value === 'peer' || value === 'none') return value;
   throw new Error(`--error-handling must be auto, peer or none (not ${value})`);
-}
-
-/** A frame of `size` payload bytes with opcode `op` and a 32-bit argument in its header. */
-function makeFrame(op: number, size: number, arg = 0): Frame {
-  const header = new Uint8Array(8);
-  header[0] = op;
-  new DataView(header.buffer).setUint32(4, arg, true);
-  if (size <= 8) return { header, segments: [] };
-  return { header, segments: [new Uint8Array(size).fill(0x5a)] };
 }
 
 function startTransport(pe: number, onFrame: (from: number, frame: Frame) => void): UcxTransport {
@@ -190,23 +183,15 @@ async function driver(): Promise<void> {
   }
 
   for (const size of sizes) {
-    const window = Math.max(4, Math.min(64, Math.floor((64 << 20) / size)));
-    const rounds = Math.max(20, Math.min(2000, Math.floor((512 << 20) / (size * window))));
+    const { window, rounds } = windowedPlan(size);
     const data = makeFrame(OP_DATA, size, window);
-    const times = new Float64Array(rounds);
     let best = { median: Infinity, mean: Infinity };
     for (let rep = 0; rep < reps; rep++) {
-      const runRound = (): void => {
+      const times = timeRounds(() => {
         const target = acks + 1;
         for (let w = 0; w < window; w++) transport.send(1, data);
         spinUntil(() => acks >= target);
-      };
-      for (let r = 0; r < Math.max(2, rounds / 10); r++) runRound();
-      for (let r = 0; r < rounds; r++) {
-        const start = process.hrtime.bigint();
-        runRound();
-        times[r] = Number(process.hrtime.bigint() - start) / 1e9;
-      }
+      }, rounds);
       const stats = summarize(times);
       if (stats.median < best.median) best = stats;
       const bytes = size * window;

@@ -15,7 +15,7 @@ import { applyUcxEnvironment } from '../transport/ucx/index.js';
 import type { TransportEvents } from '../transport/transport.js';
 import { extractRuntimeFlags, parseOptionsJson, type RuntimeOptions } from './options.js';
 import { PeRuntime } from './pe-runtime.js';
-import { isFirstThread, PeThreads, threadRank } from './pe-threads.js';
+import { isFirstThread, PeThreads, threadRank, threadShmRegion } from './pe-threads.js';
 import type { Registry } from './registry.js';
 import { readSlurmLaunchInfo } from './slurm-launch-info.js';
 
@@ -174,7 +174,13 @@ export class PeSession {
         try {
           runtime.receiveFrame(from, frame);
         } catch (error) {
-          warn(launch.pe)(`dropped a malformed message from PE ${from}: ${error instanceof ProtocolError ? error.message : String(error)}`);
+          // Decoding wraps every fault of the input in a ProtocolError; anything else is this PE failing.
+          if (error instanceof ProtocolError) warn(launch.pe)(`dropped a malformed message from PE ${from}: ${error.message}`);
+          else {
+            const message = `PE ${launch.pe} failed while handling a message from PE ${from}: ${(error as Error).stack ?? String(error)}`;
+            if (session !== undefined) session.abort(message);
+            else control?.abort(message);
+          }
         }
       },
       onPeerLost: (pe, reason) => control?.peerLost(pe, reason),
@@ -188,7 +194,7 @@ export class PeSession {
       advertiseHost: launch.advertiseHost,
       hostId: launch.hostId,
       events,
-    });
+    }, threads?.shmRegion ?? threadShmRegion());
     const description = transports.description;
     if (launch.pe === 0 && transports.ucxUnavailable !== null && !launch.options.quiet) {
       process.stderr.write(`charm4ts: ucx unavailable (${transports.ucxUnavailable}); using ws\n`);

@@ -43,7 +43,10 @@ export class Scheduler<M> {
   #busyMs = 0;
   #drainStarted = 0;
   #head = 0;
+  /** In a turn (handling, polling or spinning): a message queued now is handled by that turn. */
   #draining = false;
+  /** Handling messages (what busySeconds counts). */
+  #handling = false;
   #scheduled = false;
   #stopped = false;
   #parked = false;
@@ -60,12 +63,12 @@ export class Scheduler<M> {
 
   /** True while messages are being handled. */
   get busy(): boolean {
-    return this.#draining;
+    return this.#handling;
   }
 
-  /** Seconds spent handling messages since this scheduler started (the drain in progress included). */
+  /** Seconds spent handling messages since this scheduler started (the batch in progress included). */
   get busySeconds(): number {
-    return (this.#busyMs + (this.#draining ? performance.now() - this.#drainStarted : 0)) / 1000;
+    return (this.#busyMs + (this.#handling ? performance.now() - this.#drainStarted : 0)) / 1000;
   }
 
   /** Runs `task` after the messages queued so far (never inside the current message's handling). */
@@ -112,37 +115,63 @@ export class Scheduler<M> {
     this.#drain();
   };
 
+  /**
+   * One turn: handle messages and poll, then spin on the polled sources while idle, handling
+   * what they bring, all in one loop (a frame delivered while spinning is queued, not handled
+   * in a nested drain, so the stack stays flat however long traffic keeps coming). The turn ends
+   * by yielding to the event loop once `batchTimeMs` has passed, or by parking when the spin
+   * found nothing.
+   */
   #drain(): void {
     if (this.#draining || this.#stopped) return;
     this.#draining = true;
+    const deadline = performance.now() + this.#options.batchTimeMs;
+    let park = false;
+    try {
+      for (;;) {
+        const yieldNow = this.#handleUntil(deadline);
+        if (this.#stopped) return;
+        if (yieldNow) break;
+        if (!this.#spin()) {
+          park = true;
+          break;
+        }
+        if (performance.now() > deadline) break;
+      }
+    } finally {
+      this.#draining = false;
+    }
+    if (park) this.#park();
+    else this.#schedule();
+  }
+
+  /** Handles queued messages, polling when the queue runs dry; true when the time budget ran out first. */
+  #handleUntil(deadline: number): boolean {
     const started = performance.now();
     this.#drainStarted = started;
-    const deadline = started + this.#options.batchTimeMs;
+    this.#handling = true;
     const checkEvery = this.#options.batchSize;
     let handled = 0;
-    let yieldNow = false;
     try {
-      while (!yieldNow && !this.#stopped) {
-        if (this.#head >= this.#queue.length && this.#pollAll() === 0) break;
+      while (!this.#stopped) {
+        if (this.#head >= this.#queue.length && this.#pollAll() === 0) return false;
         while (this.#head < this.#queue.length && !this.#stopped) {
           const item = this.#queue[this.#head]!;
           this.#queue[this.#head++] = undefined as M;
           if (item instanceof DeferredTask) item.run();
           else this.#handle(item);
           if (++handled % checkEvery === 0 && performance.now() > deadline) {
-            yieldNow = true;
-            break;
+            this.#compact();
+            return true;
           }
         }
         this.#compact();
       }
+      return false;
     } finally {
-      this.#draining = false;
+      this.#handling = false;
       this.#busyMs += performance.now() - started;
     }
-    if (this.#stopped) return;
-    if (this.#head < this.#queue.length) this.#schedule();
-    else this.#idle();
   }
 
   #compact(): void {
@@ -161,15 +190,22 @@ export class Scheduler<M> {
     return events;
   }
 
-  /** Queue empty: spin on polled sources for a while, then park them. */
-  #idle(): void {
-    if (this.#sources.length === 0 || this.#parked) return;
+  /** Queue empty: polls the sources for up to `spinMicros`; true as soon as there is work. */
+  #spin(): boolean {
+    if (this.#sources.length === 0) return false;
     const until = performance.now() + this.#options.spinMicros / 1000;
-    while (performance.now() < until) {
-      if (this.#pollAll() > 0 || this.#head < this.#queue.length) {
-        this.#schedule();
-        return;
-      }
+    do {
+      if (this.#pollAll() > 0 || this.#head < this.#queue.length) return true;
+    } while (performance.now() < until);
+    return false;
+  }
+
+  /** Arms every polled source so that the PE sleeps until one of them has something. */
+  #park(): void {
+    if (this.#sources.length === 0 || this.#parked || this.#stopped) return;
+    if (this.#head < this.#queue.length) {
+      this.#schedule();
+      return;
     }
     for (const source of this.#sources) {
       if (!source.arm(this.#wake)) {

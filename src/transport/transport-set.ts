@@ -1,12 +1,14 @@
 /**
  * The transports of one PE and the choice of one per peer. A PE publishes one composite
- * address listing every transport it offers (`ucx=...|ws=...`); each pair of PEs then picks,
- * from the two address lists alone (so both ends agree), the best transport they share:
- * the same-process transport for threads of one process, UCX when both offer it, else ws.
- * `++transport ws|ucx` restricts what PEs offer; `auto` offers everything available here and
- * says why a faster transport is missing.
+ * address listing every transport it offers (`shm=...|ucx=...|ws=...`); each pair of PEs then
+ * picks, from the two address lists alone (so both ends agree), the best transport they share:
+ * the shared-memory rings for threads of one process (same region), UCX when both offer it,
+ * else ws. `++transport ws|ucx` restricts what PEs offer to that one transport (threads of one
+ * process then use it too); `auto` offers everything available here and says why a faster
+ * transport is missing.
  */
 import { BadFlagError, TransportUnavailableError } from '../errors.js';
+import { attachShmRegion, ShmTransport, type ShmRegionDescription } from './shm/index.js';
 import type { Frame, Transport, TransportContext, TransportEvents } from './transport.js';
 import { applyUcxEnvironment, loadUcxAddon, UcxTransport } from './ucx/index.js';
 import { WsTransport } from './ws/ws-transport.js';
@@ -15,7 +17,7 @@ import { WsTransport } from './ws/ws-transport.js';
 export const TRANSPORT_NAMES = ['auto', 'ucx', 'ws'] as const;
 
 /** Transports in order of preference between two PEs that both offer them. */
-const PREFERENCE = ['ucx', 'ws'] as const;
+const PREFERENCE = ['shm', 'ucx', 'ws'] as const;
 type Kind = (typeof PREFERENCE)[number];
 
 /** A transport that can hand back the memory of a frame nothing refers to any more. */
@@ -33,9 +35,17 @@ export function parseCompositeAddress(address: string): Map<string, string> {
   return parts;
 }
 
-/** The kind two PEs use, from their composite addresses; undefined when they share none. */
+/** The shared-memory region an `shm` address names ("shm:<region id>:<pe>"). */
+function shmRegionOf(address: string | undefined): string | undefined {
+  return address?.split(':')[1];
+}
+
+/**
+ * The kind two PEs use, from their composite addresses; undefined when they share none. Shared
+ * memory needs the same region (threads of one process), not only both offering it.
+ */
 export function chooseKind(mine: ReadonlyMap<string, string>, theirs: ReadonlyMap<string, string>): Kind | undefined {
-  return PREFERENCE.find((kind) => mine.has(kind) && theirs.has(kind));
+  return PREFERENCE.find((kind) => mine.has(kind) && theirs.has(kind) && (kind !== 'shm' || shmRegionOf(mine.get(kind)) === shmRegionOf(theirs.get(kind))));
 }
 
 /** The transports of one PE. */
@@ -50,13 +60,18 @@ export class TransportSet {
   #myAddress: Map<string, string> | undefined;
 
   /**
-   * Builds the transports `name` allows. Throws BadFlagError for an unknown name and
-   * TransportUnavailableError when `ucx` is forced and cannot be used (saying why).
+   * Builds the transports `name` allows; with `auto`, `shmRegion` (the rings of this process's
+   * PE threads, when it has more than one) carries frames between them. Throws BadFlagError for
+   * an unknown name and TransportUnavailableError when `ucx` is forced and cannot be used
+   * (saying why).
    */
-  constructor(name: string, ctx: TransportContext) {
+  constructor(name: string, ctx: TransportContext, shmRegion?: ShmRegionDescription) {
     this.#ctx = ctx;
     if (!(TRANSPORT_NAMES as readonly string[]).includes(name)) throw new BadFlagError(`unknown transport "${name}" (known: ${TRANSPORT_NAMES.join(', ')})`);
     let ucxUnavailable: string | null = null;
+    if (name === 'auto' && shmRegion !== undefined && shmRegion.count > 1) {
+      this.#transports.set('shm', new ShmTransport(this.#eventsFor(), attachShmRegion(shmRegion)));
+    }
     if (name === 'ucx' || name === 'auto') {
       applyUcxEnvironment(process.env);
       const ucx = loadUcxAddon();
@@ -69,8 +84,8 @@ export class TransportSet {
     this.description =
       name === 'auto'
         ? ucxUnavailable === null
-          ? 'auto: ucx between processes (ws where a peer has no ucx)'
-          : `auto: ws (ucx unavailable: ${ucxUnavailable})`
+          ? `auto: ${this.#transports.has('shm') ? 'shm between threads, ' : ''}ucx between processes (ws where a peer has no ucx)`
+          : `auto: ${this.#transports.has('shm') ? 'shm between threads, ' : ''}ws (ucx unavailable: ${ucxUnavailable})`
         : name;
   }
 

@@ -35,6 +35,8 @@ export class FrameReader {
   #segments: Uint8Array[] = NO_SEGMENTS;
   #part = 0;
   #offset = 0;
+  /** Set while a frame without large segments is copied: its block mirrors the ring's layout, so one copy takes all. */
+  #block: Uint8Array | null = null;
   #unreleased = 0;
   /** Bytes consumed by the last {@link read}. */
   moved = 0;
@@ -99,9 +101,11 @@ export class FrameReader {
     if (ring.available(bytes) < bytes) throw new ProtocolError('shm: frame descriptor published incomplete');
     const large = this.#options.largeSegmentBytes;
     let blockBytes = pad8(headerLength);
+    let anyLarge = false;
     for (let i = 0; i < count; i++) {
       const length = ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i);
       if (length < large) blockBytes += pad8(length);
+      else anyLarge = true;
     }
     const buffers = this.#options.buffers;
     let header: Uint8Array;
@@ -112,12 +116,17 @@ export class FrameReader {
       for (let i = 0; i < count; i++) segments[i] = buffers.large(ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i));
     } else {
       const block = buffers.block(blockBytes);
+      // Without large segments the block mirrors the ring (padding included) and one copy fills
+      // it; otherwise the parts are copied one by one and the padding is zeroed here.
+      if (!anyLarge) this.#block = block;
+      else block.fill(0, headerLength, pad8(headerLength));
       header = block.subarray(0, headerLength);
       let at = pad8(headerLength);
       for (let i = 0; i < count; i++) {
         const length = ring.word(DESCRIPTOR_FIXED_BYTES + 4 * i);
         if (length < large) {
           segments[i] = block.subarray(at, at + length);
+          if (anyLarge) block.fill(0, at + length, at + pad8(length));
           at += pad8(length);
         } else {
           segments[i] = buffers.large(length);
@@ -139,6 +148,22 @@ export class FrameReader {
     const segments = this.#segments;
     const chunk = this.#options.chunkBytes;
     let moved = 0;
+    if (this.#block !== null) {
+      const block = this.#block;
+      while (this.#offset < block.byteLength) {
+        const available = ring.available(block.byteLength - this.#offset);
+        if (available === 0) return moved;
+        const step = Math.min(block.byteLength - this.#offset, available, chunk);
+        ring.take(block, this.#offset, step, step);
+        this.#offset += step;
+        moved += step;
+        this.#unreleased += step;
+        if (this.#unreleased >= chunk) this.#release();
+      }
+      this.#block = null;
+      this.#part = segments.length + 1;
+      return moved;
+    }
     while (this.#part <= segments.length) {
       const target = this.#part === 0 ? this.#header! : segments[this.#part - 1]!;
       const padded = pad8(target.byteLength);

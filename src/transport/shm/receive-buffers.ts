@@ -4,10 +4,11 @@
  * twice while anything can still see it, and ring bytes are never handed out at all.
  *
  * - The header and the small segments of a frame share one block, each part at an 8-byte
- *   aligned offset (typed-array views decode in place). Blocks of up to 2 KiB are carved one
- *   after another out of 32 KiB slabs, as Node's Buffer pool does: creating an ArrayBuffer
+ *   aligned offset (typed-array views decode in place). Blocks of up to 8 KiB are carved one
+ *   after another out of 64 KiB slabs, as Node's Buffer pool does: creating an ArrayBuffer
  *   off the V8 heap costs about 0.5 us, a view on a slab a few ns. A view kept on a small part
- *   keeps its slab (at most 32 KiB) alive. Slabs are never reused.
+ *   keeps its slab (at most 64 KiB) alive. Slabs are never reused. Larger blocks get an
+ *   ArrayBuffer of their own.
  * - A large segment gets an ArrayBuffer of its own, exactly its size, not zero-filled (every
  *   byte is overwritten from the ring before the frame is delivered): a released buffer of
  *   that size when the pool has one, else a fresh one.
@@ -27,7 +28,11 @@ import { Buffer } from 'node:buffer';
 
 /** Allocates receive memory for one receiver (one thread). */
 export interface ReceiveBuffers {
-  /** A zero-initialised block of `bytes` bytes, at an 8-byte aligned offset, for a header and small segments. */
+  /**
+   * A block of `bytes` bytes at an 8-byte aligned offset, for a header and small segments. Its
+   * contents are undefined: the caller overwrites every byte (padding included) before anyone
+   * else sees it.
+   */
   block(bytes: number): Uint8Array;
   /** A buffer of exactly `bytes` bytes at offset 0 of an ArrayBuffer of exactly that size; contents undefined until written. */
   large(bytes: number): Uint8Array;
@@ -56,8 +61,8 @@ export interface ReceivePoolStats {
   retainedBytes: number;
 }
 
-const SLAB_BYTES = 32 * 1024;
-const MAX_SLAB_BLOCK = 2048;
+const SLAB_BYTES = 64 * 1024;
+const MAX_SLAB_BLOCK = 8 * 1024;
 
 /** The default {@link ReceiveBuffers}: slabs for small parts, exact-size reuse of released large buffers. */
 export class ReceivePool implements ReceiveBuffers {
@@ -80,7 +85,7 @@ export class ReceivePool implements ReceiveBuffers {
   }
 
   block(bytes: number): Uint8Array {
-    if (bytes > MAX_SLAB_BLOCK) return new Uint8Array(bytes);
+    if (bytes > MAX_SLAB_BLOCK) return unzeroed(bytes);
     if (this.#used + bytes > this.#slab.byteLength) {
       this.#slab = new Uint8Array(SLAB_BYTES);
       this.#used = 0;
@@ -96,8 +101,7 @@ export class ReceivePool implements ReceiveBuffers {
       this.#stats.retainedBytes -= bytes;
       this.#stats.reused++;
     } else {
-      const fresh = Buffer.allocUnsafeSlow(bytes);
-      buffer = fresh.buffer as ArrayBuffer;
+      buffer = unzeroed(bytes).buffer as ArrayBuffer;
       this.#stats.allocated++;
     }
     this.#owned.add(buffer);
@@ -119,4 +123,10 @@ export class ReceivePool implements ReceiveBuffers {
     }
     return true;
   }
+}
+
+/** `bytes` bytes at offset 0 of an ArrayBuffer of exactly that size, not zero-filled. */
+function unzeroed(bytes: number): Uint8Array {
+  const buffer = Buffer.allocUnsafeSlow(bytes);
+  return new Uint8Array(buffer.buffer, buffer.byteOffset, bytes);
 }

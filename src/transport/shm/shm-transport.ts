@@ -23,13 +23,11 @@ import { BadPeError, BadStateError, ProtocolError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
-import { checkFrame, descriptorBytes, OutgoingFrame, writeFrame } from './frame-writer.js';
-import { ReceivePool, type ReceiveBuffers } from './receive-buffers.js';
+import { checkFrame } from './frame-writer.js';
+import { Outbox } from './outbox.js';
+import { ReceivePool, type ReceiveBuffers, type ReceivePoolStats } from './receive-buffers.js';
 import { Word, type ShmRegion } from './shm-region.js';
 import { RingConsumer, RingProducer } from './spsc-ring.js';
-
-/** Placeholder held by the scratch cursor between sends, so that it keeps no caller memory alive. */
-const NO_FRAME: Frame = Object.freeze({ header: new Uint8Array(0), segments: [] });
 
 /** Tunables of {@link ShmTransport}. */
 export interface ShmTransportOptions {
@@ -45,18 +43,16 @@ export interface ShmTransportOptions {
   readonly maxRetainedBytes?: number;
 }
 
-/** Per peer of this PE, indexed by the peer's local index in the region. */
+/** One peer of this PE. */
 interface Peer {
   readonly pe: number;
-  readonly local: number;
-  readonly out: RingProducer;
+  readonly outbox: Outbox;
   readonly reader: FrameReader;
-  readonly parkedSlot: number;
-  readonly bellSlot: number;
   readonly closedSlot: number;
+  /** Wakes the peer if it is parked. */
+  readonly wake: () => void;
   /** Hands a frame from this peer to onFrame; false once the transport closed. */
   readonly deliver: (frame: Frame) => boolean;
-  backlog: OutgoingFrame[];
   /** Closed (or its ring broke): reported once; frames to it are dropped. */
   lost: boolean;
   /** Its ring is out of step: no longer read. */
@@ -69,58 +65,49 @@ export class ShmTransport extends TransportBase {
   readonly #context: TransportContext;
   readonly #region: ShmRegion;
   readonly #local: number;
-  readonly #chunk: number;
   readonly #maxFrames: number;
+  /** Indexed by the peer's local index in the region (undefined for this PE). */
   readonly #peers: (Peer | undefined)[] = [];
   readonly #list: Peer[] = [];
   readonly #doorbell: Doorbell;
   readonly #buffers: ReceiveBuffers;
-  readonly #epochSlot = Word.CloseEpoch;
   #epoch: number;
+  /** Peers with a backlog (poll skips flushing while 0). */
   #backlogged = 0;
   #polling = false;
-  /** The cursor of a frame being sent directly (no backlog); copied into the backlog when the ring fills. */
-  readonly #scratch = new OutgoingFrame(NO_FRAME);
 
   /** The transport of PE `context.pe`, which must be one of `region`'s PEs. */
   constructor(context: TransportContext, region: ShmRegion, options: ShmTransportOptions = {}) {
     super();
     if (!region.has(context.pe)) throw new BadPeError(context.pe, context.numPes);
+    const chunkBytes = options.chunkBytes ?? 64 * 1024;
+    if (!Number.isInteger(chunkBytes) || chunkBytes < 8 || chunkBytes % 8 !== 0) throw new RangeError('shm: chunkBytes must be a positive multiple of 8');
     this.#context = context;
     this.#region = region;
     this.#local = context.pe - region.firstPe;
-    this.#chunk = options.chunkBytes ?? 64 * 1024;
-    if (!Number.isInteger(this.#chunk) || this.#chunk < 8 || this.#chunk % 8 !== 0) throw new RangeError('shm: chunkBytes must be a positive multiple of 8');
     this.#maxFrames = options.maxFramesPerPoll ?? 64;
     const control = region.control;
     this.#doorbell = new Doorbell(control, region.peWord(this.#local, Word.Parked), region.peWord(this.#local, Word.Doorbell));
-    this.#epoch = Atomics.load(control, this.#epochSlot);
+    this.#epoch = Atomics.load(control, Word.CloseEpoch);
     this.#buffers = options.buffers ?? new ReceivePool({ maxRetainedBytes: options.maxRetainedBytes });
-    const readerOptions = {
-      buffers: this.#buffers,
-      largeSegmentBytes: options.largeSegmentBytes ?? 32 * 1024,
-      chunkBytes: this.#chunk,
-    };
+    const largeSegmentBytes = options.largeSegmentBytes ?? 32 * 1024;
     for (let local = 0; local < region.count; local++) {
       if (local === this.#local) continue;
+      const pe = region.firstPe + local;
       const parkedSlot = region.peWord(local, Word.Parked);
       const bellSlot = region.peWord(local, Word.Doorbell);
+      const wake = (): void => ringDoorbell(control, parkedSlot, bellSlot);
       const inbound = new RingConsumer(region, region.ringIndex(local, this.#local));
-      const reader = new FrameReader(inbound, { ...readerOptions, onSpaceFreed: () => ringDoorbell(control, parkedSlot, bellSlot) });
-      const pe = region.firstPe + local;
       const peer: Peer = {
         pe,
-        local,
-        out: new RingProducer(region, region.ringIndex(this.#local, local)),
-        reader,
-        parkedSlot,
-        bellSlot,
+        outbox: new Outbox(new RingProducer(region, region.ringIndex(this.#local, local)), control, parkedSlot, bellSlot, chunkBytes),
+        reader: new FrameReader(inbound, { buffers: this.#buffers, largeSegmentBytes, chunkBytes, onSpaceFreed: wake }),
         closedSlot: region.peWord(local, Word.Closed),
+        wake,
         deliver: (frame) => {
           context.events.onFrame(pe, frame);
           return !this.closed;
         },
-        backlog: [],
         lost: false,
         broken: false,
       };
@@ -134,11 +121,21 @@ export class ShmTransport extends TransportBase {
     return this.#list.map((p) => p.pe);
   }
 
+  /** True when this transport carries frames to `pe` (a PE of the region other than this one). */
+  serves(pe: number): boolean {
+    return pe !== this.#context.pe && this.#region.has(pe);
+  }
+
   /** Frames waiting in backlogs because their rings were full (diagnostics and tests). */
   get backlogFrames(): number {
     let frames = 0;
-    for (const peer of this.#list) frames += peer.backlog.length;
+    for (const peer of this.#list) frames += peer.outbox.waiting;
     return frames;
+  }
+
+  /** Counters of the default receive pool (undefined with custom `buffers`). */
+  get receiveStats(): ReceivePoolStats | undefined {
+    return this.#buffers instanceof ReceivePool ? this.#buffers.stats : undefined;
   }
 
   /** Nothing to open: resolves to "shm:<region id>:<pe>", for diagnostics only. */
@@ -171,19 +168,8 @@ export class ShmTransport extends TransportBase {
       this.#lose(peer, `PE ${pe} closed its shm transport; messages to it are dropped`);
       return;
     }
-    if (peer.backlog.length > 0) {
-      peer.backlog.push(new OutgoingFrame(frame));
-      return;
-    }
-    const out = this.#scratch.reset(frame);
-    if (writeFrame(peer.out, out, this.#chunk) > 0) ringDoorbell(this.#region.control, peer.parkedSlot, peer.bellSlot);
-    if (out.done) {
-      out.reset(NO_FRAME);
-      return;
-    }
-    peer.backlog.push(out.copy());
-    out.reset(NO_FRAME);
-    this.#backlogged++;
+    const waiting = peer.outbox.waiting;
+    if (peer.outbox.send(frame) && waiting === 0) this.#backlogged++;
   }
 
   /**
@@ -206,7 +192,7 @@ export class ShmTransport extends TransportBase {
         moved += peer.reader.moved;
         if (this.closed) return frames;
       }
-      if (Atomics.load(this.#region.control, this.#epochSlot) !== this.#epoch) this.#checkClosedPeers();
+      if (Atomics.load(this.#region.control, Word.CloseEpoch) !== this.#epoch) this.#checkClosedPeers();
       return frames + (frames === 0 && moved > 0 ? 1 : 0);
     } finally {
       this.#polling = false;
@@ -221,12 +207,17 @@ export class ShmTransport extends TransportBase {
   arm(wake: () => void): boolean {
     if (this.closed) return true;
     if (!this.#doorbell.park(wake)) return false;
-    for (const peer of this.#list) if (peer.backlog.length > 0) peer.out.requestSpace();
+    for (const peer of this.#list) peer.outbox.requestSpace();
     if (this.#pending()) {
       this.#doorbell.unpark();
       return false;
     }
     return true;
+  }
+
+  /** Withdraws a successful `arm` (the PE resumed for another reason); `wake` will not be called. */
+  disarm(): void {
+    this.#doorbell.unpark();
   }
 
   /**
@@ -240,55 +231,35 @@ export class ShmTransport extends TransportBase {
     for (const segment of frame.segments) this.#buffers.release(segment);
   }
 
-  /** Withdraws a successful `arm` (the PE resumed for another reason); `wake` will not be called. */
-  disarm(): void {
-    this.#doorbell.unpark();
-  }
-
   /** Marks this PE closed for its peers, wakes the parked ones so they notice, drops backlogs. */
   protected doClose(): Promise<void> {
     const control = this.#region.control;
     Atomics.store(control, this.#region.peWord(this.#local, Word.Closed), 1);
-    Atomics.add(control, this.#epochSlot, 1);
+    Atomics.add(control, Word.CloseEpoch, 1);
     for (const peer of this.#list) {
-      peer.backlog = [];
-      ringDoorbell(control, peer.parkedSlot, peer.bellSlot);
+      peer.outbox.clear();
+      peer.wake();
     }
     this.#backlogged = 0;
     this.#doorbell.release();
     return Promise.resolve();
   }
 
-  /** True when an incoming ring has bytes, a backlog can move, or a peer closed (used after parking). */
+  /** True when an incoming ring has bytes, a backlog can move, or a peer closed (checked after parking). */
   #pending(): boolean {
     for (const peer of this.#list) {
       if (!peer.broken && peer.reader.pending()) return true;
-      const next = peer.backlog[0];
-      if (next !== undefined) {
-        const wanted = next.part < 0 ? descriptorBytes(next.frame.segments.length) : 8;
-        if (peer.out.free(wanted) >= wanted) return true;
-      }
+      if (peer.outbox.canMove()) return true;
     }
-    return Atomics.load(this.#region.control, this.#epochSlot) !== this.#epoch;
+    return Atomics.load(this.#region.control, Word.CloseEpoch) !== this.#epoch;
   }
 
   #flush(): number {
-    const control = this.#region.control;
     let moved = 0;
     for (const peer of this.#list) {
-      const backlog = peer.backlog;
-      if (backlog.length === 0) continue;
-      let written = 0;
-      let done = 0;
-      while (done < backlog.length) {
-        written += writeFrame(peer.out, backlog[done]!, this.#chunk);
-        if (!backlog[done]!.done) break;
-        done++;
-      }
-      if (done > 0) backlog.splice(0, done);
-      if (backlog.length === 0) this.#backlogged--;
-      if (written > 0) ringDoorbell(control, peer.parkedSlot, peer.bellSlot);
-      moved += written;
+      if (peer.outbox.waiting === 0) continue;
+      moved += peer.outbox.flush();
+      if (peer.outbox.waiting === 0) this.#backlogged--;
     }
     return moved;
   }
@@ -308,10 +279,10 @@ export class ShmTransport extends TransportBase {
 
   #checkClosedPeers(): void {
     const control = this.#region.control;
-    this.#epoch = Atomics.load(control, this.#epochSlot);
+    this.#epoch = Atomics.load(control, Word.CloseEpoch);
     for (const peer of this.#list) {
       if (peer.lost || Atomics.load(control, peer.closedSlot) === 0) continue;
-      // Deliver what it sent before closing, then report it once.
+      // Deliver what it sent before closing first; look again at the next poll.
       if (!peer.broken && peer.reader.pending()) {
         this.#epoch = -1;
         continue;
@@ -323,8 +294,7 @@ export class ShmTransport extends TransportBase {
   #lose(peer: Peer, reason: string): void {
     if (peer.lost) return;
     peer.lost = true;
-    if (peer.backlog.length > 0) this.#backlogged--;
-    peer.backlog = [];
+    if (peer.outbox.clear()) this.#backlogged--;
     if (!this.closed) this.#context.events.onPeerLost(peer.pe, reason);
   }
 }

@@ -15,8 +15,8 @@
  */
 import { Word, type ShmRegion } from './shm-region.js';
 
-/** Copies up to this many bytes go byte by byte (cheaper than creating the subarray views `set` needs). */
-const SMALL_COPY = 64;
+/** Copies up to this many bytes go byte by byte (cheaper than the subarray view `set` needs; per byte, a loop over shared memory is slow). */
+const SMALL_COPY = 16;
 
 /** Producer end: appends bytes; owned by the sending PE's thread. */
 export class RingProducer {

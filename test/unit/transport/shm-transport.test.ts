@@ -64,6 +64,7 @@ t.test('listen, connect, and misuse', async (t) => {
   await t.rejects(a!.connect(new Map([[13, 'z']])), BadPeError, 'a PE outside the region');
   await t.rejects(a!.connect(new Map([[10, 'z']])), BadPeError, 'itself');
   t.same(a!.peers, [11, 12]);
+  t.ok(a!.serves(11) && a!.serves(12) && !a!.serves(10) && !a!.serves(13) && !a!.serves(9));
   t.throws(() => a!.send(10, frameOf(0, 0)), BadPeError);
   t.throws(() => a!.send(9, frameOf(0, 0)), BadPeError);
   t.throws(() => a!.send(11, { header: new Uint8Array(1), segments: new Array(5000).fill(new Uint8Array(1)) }), RangeError);
@@ -224,5 +225,46 @@ t.test('a corrupt ring is a protocol error and a lost peer, reported once', asyn
   t.match(errors[0], /out of step/);
   t.same(lost, [0]);
   t.same(recorded[0]!.errors, []);
+  await b.close();
+});
+
+t.test('release: large segments return to the pool detached, and are reused for the same size', async (t) => {
+  const { transports, recorded } = setup(2);
+  const [a, b] = transports;
+  a!.send(11, frameOf(1, 100_000));
+  pump(transports, () => recorded[1]!.frames.length === 1);
+  const first = recorded[1]!.frames[0]!.frame;
+  const segment = first.segments[0]!;
+  const kept = new Float64Array(segment.buffer, 0, 8);
+  t.equal(segment.buffer.byteLength, 100_000, 'an ArrayBuffer of exactly the segment size');
+  b!.release(first);
+  t.equal(segment.byteLength, 0, 'the released segment reads as empty');
+  t.equal(kept.length, 0, 'so does any other view on it');
+  b!.release(first);
+  b!.release({ header: new Uint8Array(8), segments: [new Uint8Array(100_000)] });
+  t.match(b!.receiveStats, { allocated: 1, released: 1, retainedBytes: 100_000 }, 'foreign and twice-released segments are ignored');
+  a!.send(11, frameOf(2, 100_000));
+  a!.send(11, frameOf(3, 100_001));
+  pump(transports, () => recorded[1]!.frames.length === 3);
+  t.ok(isFrameOf(recorded[1]!.frames[1]!.frame, 2, 100_000) && isFrameOf(recorded[1]!.frames[2]!.frame, 3, 100_001), 'reused memory holds the new bytes');
+  t.match(b!.receiveStats, { allocated: 2, reused: 1, retainedBytes: 0 });
+  for (const transport of transports) await transport.close();
+});
+
+t.test('the pool keeps at most maxRetainedBytes', async (t) => {
+  const description = createShmRegion({ firstPe: 0, count: 2, ringBytes: 1 << 16 });
+  const frames: Frame[] = [];
+  const events = (sink: Frame[]): TransportEvents => ({ onFrame: (_f, frame) => sink.push(frame), onPeerLost: () => {}, onProtocolError: () => {} });
+  const a = new ShmTransport({ pe: 0, numPes: 2, secret: '', listenHost: '', events: events([]) }, attachShmRegion(description));
+  const b = new ShmTransport({ pe: 1, numPes: 2, secret: '', listenHost: '', events: events(frames) }, attachShmRegion(description), { maxRetainedBytes: 150_000 });
+  for (let i = 0; i < 3; i++) a.send(1, frameOf(i, 50_000));
+  pump([a, b], () => frames.length === 3);
+  for (const frame of frames) b.release(frame);
+  t.match(b.receiveStats, { released: 3, retainedBytes: 150_000 });
+  a.send(1, frameOf(9, 60_000));
+  pump([a, b], () => frames.length === 4);
+  b.release(frames[3]!);
+  t.match(b.receiveStats, { released: 4, retainedBytes: 150_000 }, 'a release beyond the bound is detached but not kept');
+  await a.close();
   await b.close();
 });

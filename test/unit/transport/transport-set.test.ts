@@ -1,5 +1,6 @@
 /** Tests src/transport/transport-set.ts: transport names, composite addresses, and the symmetric choice of a transport per peer. */
 import t from 'tap';
+import { createShmRegion } from '../../../src/transport/shm/index.js';
 import { chooseKind, parseCompositeAddress, TRANSPORT_NAMES, TransportSet } from '../../../src/transport/transport-set.js';
 import type { TransportContext } from '../../../src/transport/transport.js';
 
@@ -31,6 +32,34 @@ t.test('both ends choose the same transport: the best both offer', async (t) => 
   t.equal(chooseKind(both, wsOnly), 'ws');
   t.equal(chooseKind(wsOnly, both), 'ws');
   t.equal(chooseKind(ucxOnly, wsOnly), undefined);
+});
+
+t.test('shared memory only between PEs of the same region, then ucx, then ws', async (t) => {
+  const a0 = parseCompositeAddress('shm=shm:aaaa:0|ucx=a|ws=b');
+  const a1 = parseCompositeAddress('shm=shm:aaaa:1|ucx=c|ws=d');
+  const b2 = parseCompositeAddress('shm=shm:bbbb:2|ucx=e|ws=f');
+  const wsOnly = parseCompositeAddress('ws=g');
+  t.equal(chooseKind(a0, a1), 'shm');
+  t.equal(chooseKind(a1, a0), 'shm');
+  t.equal(chooseKind(a0, b2), 'ucx', 'threads of another process');
+  t.equal(chooseKind(b2, a0), 'ucx');
+  t.equal(chooseKind(a0, wsOnly), 'ws');
+});
+
+t.test('auto with a region of several PEs offers shm first; forced transports and a one-PE region do not', async (t) => {
+  const region = createShmRegion({ firstPe: 0, count: 2 });
+  const auto = new TransportSet('auto', ctx, region);
+  t.equal(auto.transports[0]!.name, 'shm');
+  t.match(auto.description, /^auto: shm between threads, /);
+  const address = await auto.listen();
+  t.match(address, new RegExp(`^shm=shm:${region.id}:0\\|`));
+  await auto.close();
+  const ws = new TransportSet('ws', ctx, region);
+  t.same(ws.transports.map((x) => x.name), ['ws']);
+  await ws.close();
+  const single = new TransportSet('auto', ctx, createShmRegion({ firstPe: 0, count: 1 }));
+  t.notOk(single.transports.some((x) => x.name === 'shm'));
+  await single.close();
 });
 
 t.test('ws offers only ws', async (t) => {
