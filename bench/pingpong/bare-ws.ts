@@ -8,7 +8,7 @@
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bandwidthWindows, latencyIterations, messageSizes, warmupIterations, WINDOW } from './sizes.js';
+import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
 
 if (process.argv.includes('--serve')) serve();
 else void drive();
@@ -76,7 +76,7 @@ async function drive(): Promise<void> {
     const data = Buffer.alloc(size, 7);
     await pingPong(data, warmupIterations(size));
     const iterations = latencyIterations(size);
-    const seconds = await pingPong(data, iterations);
+    const seconds = await medianBatch(() => pingPong(data, iterations));
     console.log(JSON.stringify({ bench: 'pingpong', impl: 'bare-ws', transport: 'ws', size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
   }
   await setMode('stream');
@@ -84,7 +84,7 @@ async function drive(): Promise<void> {
     const data = Buffer.alloc(size, 7);
     const windows = bandwidthWindows(size);
     await stream(data, 2);
-    const seconds = await stream(data, windows);
+    const seconds = await medianBatch(() => stream(data, windows));
     console.log(JSON.stringify({ bench: 'bandwidth', impl: 'bare-ws', transport: 'ws', size, window: WINDOW, windows, MBps: (size * WINDOW * windows) / seconds / 1e6 }));
   }
   ws.close();

@@ -33,6 +33,9 @@ def warmup_iterations(size):
     return max(10, latency_iterations(size) // 10)
 
 
+BATCHES = 5  # timed batches per size; the median batch is reported, as bench/pingpong/sizes.ts does
+
+
 def bandwidth_windows(size):
     return 100 if size <= 8192 else 20 if size <= 262144 else 4
 
@@ -46,7 +49,8 @@ def main():
     peer = 1 - rank
     for size in sizes(maximum):
         buf = np.full(size, 7, dtype=np.uint8)
-        for iterations, timed in ((warmup_iterations(size), False), (latency_iterations(size), True)):
+        batches = []
+        for iterations, timed in [(warmup_iterations(size), False)] + [(latency_iterations(size), True)] * BATCHES:
             comm.Barrier()
             start = time.perf_counter()
             for _ in range(iterations):
@@ -56,14 +60,17 @@ def main():
                 else:
                     comm.Recv(buf, source=peer)
                     comm.Send(buf, dest=peer)
-            seconds = time.perf_counter() - start
+            if timed:
+                batches.append(time.perf_counter() - start)
+        seconds = sorted(batches)[len(batches) // 2]
         if rank == 0:
             print(json.dumps({"bench": "pingpong", "impl": "mpi4py", "transport": "mpi", "size": size,
                               "iterations": iterations, "latency_us": seconds / iterations / 2 * 1e6}), flush=True)
     ack = np.zeros(1, dtype=np.uint8)
     for size in sizes(maximum):
         bufs = [np.full(size, 7, dtype=np.uint8) for _ in range(WINDOW)]
-        for windows, timed in ((2, False), (bandwidth_windows(size), True)):
+        batches = []
+        for windows, timed in [(2, False)] + [(bandwidth_windows(size), True)] * BATCHES:
             comm.Barrier()
             start = time.perf_counter()
             for _ in range(windows):
@@ -75,7 +82,9 @@ def main():
                     requests = [comm.Irecv(b, source=peer) for b in bufs]
                     MPI.Request.Waitall(requests)
                     comm.Send(ack, dest=peer)
-            seconds = time.perf_counter() - start
+            if timed:
+                batches.append(time.perf_counter() - start)
+        seconds = sorted(batches)[len(batches) // 2]
         if rank == 0:
             print(json.dumps({"bench": "bandwidth", "impl": "mpi4py", "transport": "mpi", "size": size, "window": WINDOW,
                               "windows": windows, "MBps": size * WINDOW * windows / seconds / 1e6}), flush=True)

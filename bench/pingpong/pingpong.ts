@@ -6,7 +6,7 @@
  *     charmrun +p2 bench/pingpong/pingpong.ts [--max BYTES] [--label NAME]
  */
 import { charm, ChareArray, type Future } from 'charm4ts';
-import { bandwidthWindows, latencyIterations, messageSizes, warmupIterations, WINDOW } from './sizes.js';
+import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
 
 class Endpoint extends ChareArray<Endpoint> {
   #remaining = 0;
@@ -77,7 +77,7 @@ charm.start(async (args) => {
   for (const size of messageSizes(max)) {
     const data = new Uint8Array(size).fill(7);
     await timed(first, data, warmupIterations(size));
-    const seconds = await timed(first, data, latencyIterations(size));
+    const seconds = await medianBatch(() => timed(first, data, latencyIterations(size)));
     const iterations = latencyIterations(size);
     console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transport.split(' ')[0], size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
   }
@@ -86,7 +86,7 @@ charm.start(async (args) => {
     first.remember(data);
     const windows = bandwidthWindows(size);
     await streamed(first, data, 2);
-    const seconds = await streamed(first, data, windows);
+    const seconds = await medianBatch(() => streamed(first, data, windows));
     const bytes = size * WINDOW * windows;
     console.log(JSON.stringify({ bench: 'bandwidth', impl: label, transport: charm.transport.split(' ')[0], size, window: WINDOW, windows, MBps: bytes / seconds / 1e6 }));
   }

@@ -2,7 +2,11 @@
  * Runs every ping-pong in one session, interleaved over repetitions so that they share the
  * machine's conditions, and writes the medians: charm4ts between two processes over ws and
  * over UCX, charm4ts between two threads of one process, a bare ws ping-pong, raw
- * ucx_perftest (UCP active messages, UCX_PROTO_ENABLE=y) and mpi4py (buffer Send/Recv).
+ * ucx_perftest (UCP active messages, UCX_PROTO_ENABLE=y), the shared-memory ring alone (bench/shm,
+ * receive buffers handed back to its pool, as ucx_perftest reuses its buffers) and mpi4py
+ * (buffer Send/Recv). "charm4ts ucx"
+ * is UCX as it chooses between two processes on one host (shared memory); "charm4ts ucx tcp"
+ * forces its TCP transport (UCX_TLS=tcp,self), as between hosts.
  *
  *     npm run build && npx tsx bench/pingpong/run.ts [--reps 3] [--max BYTES] [--out docs/perf]
  *
@@ -45,10 +49,20 @@ const skipped: string[] = [];
 const ucx = loadUcxAddon();
 if (ucx.available) {
   contestants.push({ impl: 'charm4ts ucx', command: [node, charmrun, '+p2', '++transport', 'ucx', app, '--max', max, '--label', 'charm4ts ucx'] });
+  contestants.push({ impl: 'charm4ts ucx tcp', command: [node, charmrun, '+p2', '++transport', 'ucx', app, '--max', max, '--label', 'charm4ts ucx tcp'], env: { UCX_TLS: 'tcp,self' } });
 } else skipped.push(`charm4ts ucx: ${ucx.reason}`);
 contestants.push({ impl: 'charm4ts threads', command: [node, charmrun, '+p2', '++ppn', '2', app, '--max', max, '--label', 'charm4ts threads'] });
+const rawSizes = messageSizes(Number(max)).filter((s) => s === 8 || s === 64 || s === 512 || s === 4096 || s >= 16384).join(',');
+contestants.push({
+  impl: 'raw shm ring',
+  command: [node, '--import', 'tsx', join(ROOT, 'bench/shm/ping-pong.ts'), '--sizes', rawSizes, '--reps', '1', '--release', '--quick'],
+  parse: (r) => {
+    if (r.best !== true || (r.test !== 'latency' && r.test !== 'bandwidth')) return undefined;
+    return r.test === 'latency' ? { bench: 'pingpong', size: r.size, latency_us: r.halfRoundTripUs } : { bench: 'bandwidth', size: r.size, MBps: (r.gbps as number) * 1000 };
+  },
+});
 if (spawnSync('ucx_perftest', ['-h']).error === undefined) {
-  const sizes = messageSizes(Number(max)).filter((s) => s === 8 || s === 64 || s === 512 || s === 4096 || s >= 16384).join(',');
+  const sizes = rawSizes;
   contestants.push({
     impl: 'ucx_perftest',
     command: [node, '--import', 'tsx', join(ROOT, 'bench/ucx-raw/perftest.ts'), '--sizes', sizes, '--reps', '1'],
@@ -122,13 +136,13 @@ const ratio = (a: string, b: string, m: Map<string, Map<number, number>>, size: 
 const md: string[] = [];
 md.push(`Medians of ${reps} interleaved repetitions; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`);
 if (skipped.length > 0) md.push('', `Not run: ${skipped.join('; ')}.`);
-md.push('', '### Half round-trip latency (us)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ucx: charm4ts / raw | ucx: charm4ts / mpi4py |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
+md.push('', '### Half round-trip latency (us)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ucx: charm4ts / raw | ucx: charm4ts / mpi4py | threads: charm4ts / raw ring |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
 for (const size of sizes) {
-  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(latency.get(i)?.get(size), 2)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', latency, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', latency, size)} | ${ratio('charm4ts ucx', 'mpi4py', latency, size)} |`);
+  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(latency.get(i)?.get(size), 2)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', latency, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', latency, size)} | ${ratio('charm4ts ucx', 'mpi4py', latency, size)} | ${ratio('charm4ts threads', 'raw shm ring', latency, size)} |`);
 }
-md.push('', '### Bandwidth (MB/s, window of 64 messages)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ucx: charm4ts / raw | ucx: charm4ts / mpi4py |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: |`);
+md.push('', '### Bandwidth (MB/s, window of 64 messages)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ucx: charm4ts / raw | ucx: charm4ts / mpi4py | threads: charm4ts / raw ring |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
 for (const size of sizes) {
-  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(bandwidth.get(i)?.get(size), 0)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', bandwidth, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', bandwidth, size)} | ${ratio('charm4ts ucx', 'mpi4py', bandwidth, size)} |`);
+  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(bandwidth.get(i)?.get(size), 0)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', bandwidth, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', bandwidth, size)} | ${ratio('charm4ts ucx', 'mpi4py', bandwidth, size)} | ${ratio('charm4ts threads', 'raw shm ring', bandwidth, size)} |`);
 }
 writeFileSync(join(out, 'pingpong.md'), `${md.join('\n')}\n`);
 writeFileSync(join(out, 'pingpong.jsonl'), raw.map((r) => JSON.stringify(r)).join('\n') + '\n');

@@ -20,6 +20,17 @@ export function warmupIterations(size: number): number {
   return Math.max(10, Math.floor(latencyIterations(size) / 10));
 }
 
+/** Timed batches per size; each implementation reports the median batch (a stall of a shared machine spoils one batch, not the figure). */
+export const BATCHES = 5;
+
+/** Runs `batch` BATCHES times (each resolving to seconds) and resolves to the median. */
+export async function medianBatch(batch: () => PromiseLike<number>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < BATCHES; i++) times.push(await batch());
+  times.sort((a, b) => a - b);
+  return times[times.length >> 1]!;
+}
+
 /** Messages in flight per bandwidth window. */
 export const WINDOW = 64;
 
