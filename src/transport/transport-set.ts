@@ -81,11 +81,12 @@ export class TransportSet {
     }
     if (name === 'ws' || name === 'auto') this.#transports.set('ws', new WsTransport(this.#eventsFor()));
     this.ucxUnavailable = ucxUnavailable;
+    const threads = this.#transports.has('shm') ? 'shm between threads, ' : '';
     this.description =
       name === 'auto'
         ? ucxUnavailable === null
-          ? `auto: ${this.#transports.has('shm') ? 'shm between threads, ' : ''}ucx between processes (ws where a peer has no ucx)`
-          : `auto: ${this.#transports.has('shm') ? 'shm between threads, ' : ''}ws (ucx unavailable: ${ucxUnavailable})`
+          ? `auto: ${threads}ucx between processes (ws where a peer has no ucx)`
+          : `auto: ${threads}ws (ucx unavailable: ${ucxUnavailable})`
         : name;
   }
 
