@@ -200,13 +200,12 @@ export class Scheduler<M> {
     return false;
   }
 
-  /** Arms every polled source so that the PE sleeps until one of them has something. */
+  /**
+   * Arms every polled source so that the PE sleeps until one of them has something. Called only
+   * by a turn that ended with the queue empty and the spin finding nothing.
+   */
   #park(): void {
     if (this.#sources.length === 0 || this.#parked || this.#stopped) return;
-    if (this.#head < this.#queue.length) {
-      this.#schedule();
-      return;
-    }
     for (const source of this.#sources) {
       if (!source.arm(this.#wake)) {
         this.#schedule();
