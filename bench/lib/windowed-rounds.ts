@@ -10,6 +10,18 @@ export function windowedPlan(size: number, scale = 1): { window: number; rounds:
   return { window, rounds };
 }
 
+/**
+ * Times `rounds` windows (see {@link timeRounds}): each calls `send` `window` times, then `poll`s
+ * until `acks()` has grown by one (the receiver acknowledges each window once).
+ */
+export function timeWindows(window: number, rounds: number, send: () => void, acks: () => number, poll: () => void): Float64Array {
+  return timeRounds(() => {
+    const target = acks() + 1;
+    for (let w = 0; w < window; w++) send();
+    while (acks() < target) poll();
+  }, rounds);
+}
+
 /** Runs `round` a tenth of `rounds` times (at least twice) to warm up, then `rounds` times timed: seconds of each timed round. */
 export function timeRounds(round: () => void, rounds: number): Float64Array {
   for (let r = 0; r < Math.max(2, rounds / 10); r++) round();

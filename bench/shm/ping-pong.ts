@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { attachShmRegion, createShmRegion, ShmTransport, type ShmRegionDescription } from '../../src/transport/shm/index.js';
 import type { Frame } from '../../src/transport/transport.js';
 import { makeFrame } from '../lib/bench-frame.js';
-import { timeRounds, windowedPlan } from '../lib/windowed-rounds.js';
+import { timeWindows, windowedPlan } from '../lib/windowed-rounds.js';
 
 const OP_PING = 1;
 const OP_DATA = 2;
@@ -158,11 +158,7 @@ async function driver(): Promise<void> {
     const frame = makeFrame(OP_DATA, size, window);
     let best = 0;
     for (let rep = 0; rep < reps; rep++) {
-      const times = timeRounds(() => {
-        const target = acks + 1;
-        for (let w = 0; w < window; w++) transport.send(1, frame);
-        spinUntil(() => acks >= target);
-      }, rounds);
+      const times = timeWindows(window, rounds, () => transport.send(1, frame), () => acks, () => transport.poll());
       const median = Float64Array.from(times).sort()[rounds >> 1]!;
       const gbps = (size * window) / median / 1e9;
       best = Math.max(best, gbps);

@@ -20,7 +20,7 @@ import { loadUcxAddon } from '../../src/transport/ucx/ucx-availability.js';
 import { UcxTransport } from '../../src/transport/ucx/ucx-transport.js';
 import type { Frame } from '../../src/transport/transport.js';
 import { makeFrame } from '../lib/bench-frame.js';
-import { timeRounds, windowedPlan } from '../lib/windowed-rounds.js';
+import { timeWindows, windowedPlan } from '../lib/windowed-rounds.js';
 
 const OP_PING = 1;
 const OP_DATA = 2;
@@ -187,11 +187,7 @@ async function driver(): Promise<void> {
     const data = makeFrame(OP_DATA, size, window);
     let best = { median: Infinity, mean: Infinity };
     for (let rep = 0; rep < reps; rep++) {
-      const times = timeRounds(() => {
-        const target = acks + 1;
-        for (let w = 0; w < window; w++) transport.send(1, data);
-        spinUntil(() => acks >= target);
-      }, rounds);
+      const times = timeWindows(window, rounds, () => transport.send(1, data), () => acks, () => transport.poll());
       const stats = summarize(times);
       if (stats.median < best.median) best = stats;
       const bytes = size * window;
