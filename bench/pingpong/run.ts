@@ -52,26 +52,22 @@ if (ucx.available) {
   contestants.push({ impl: 'charm4ts ucx tcp', command: [node, charmrun, '+p2', '++transport', 'ucx', app, '--max', max, '--label', 'charm4ts ucx tcp'], env: { UCX_TLS: 'tcp,self' } });
 } else skipped.push(`charm4ts ucx: ${ucx.reason}`);
 contestants.push({ impl: 'charm4ts threads', command: [node, charmrun, '+p2', '++ppn', '2', app, '--max', max, '--label', 'charm4ts threads'] });
+/** A best-of-repetitions line of a transport-only benchmark (bench/shm, bench/ucx-raw/perftest) as a ping-pong record. */
+function rawTransportRecord(r: Record<string, unknown>): Record<string, unknown> | undefined {
+  if (r.best !== true || (r.test !== 'latency' && r.test !== 'bandwidth')) return undefined;
+  return r.test === 'latency' ? { bench: 'pingpong', size: r.size, latency_us: r.halfRoundTripUs } : { bench: 'bandwidth', size: r.size, MBps: (r.gbps as number) * 1000 };
+}
 const rawSizes = messageSizes(Number(max)).filter((s) => s === 8 || s === 64 || s === 512 || s === 4096 || s >= 16384).join(',');
 contestants.push({
   impl: 'raw shm ring',
   command: [node, '--import', 'tsx', join(ROOT, 'bench/shm/ping-pong.ts'), '--sizes', rawSizes, '--reps', '1', '--release', '--quick'],
-  parse: (r) => {
-    if (r.best !== true || (r.test !== 'latency' && r.test !== 'bandwidth')) return undefined;
-    return r.test === 'latency' ? { bench: 'pingpong', size: r.size, latency_us: r.halfRoundTripUs } : { bench: 'bandwidth', size: r.size, MBps: (r.gbps as number) * 1000 };
-  },
+  parse: rawTransportRecord,
 });
 if (spawnSync('ucx_perftest', ['-h']).error === undefined) {
-  const sizes = rawSizes;
   contestants.push({
     impl: 'ucx_perftest',
-    command: [node, '--import', 'tsx', join(ROOT, 'bench/ucx-raw/perftest.ts'), '--sizes', sizes, '--reps', '1'],
-    parse: (r) => {
-      if (r.api !== 'am' || r.best !== true) return undefined;
-      return r.test === 'latency'
-        ? { bench: 'pingpong', size: r.size, latency_us: r.halfRoundTripUs }
-        : { bench: 'bandwidth', size: r.size, MBps: (r.gbps as number) * 1000 };
-    },
+    command: [node, '--import', 'tsx', join(ROOT, 'bench/ucx-raw/perftest.ts'), '--sizes', rawSizes, '--reps', '1'],
+    parse: (r) => (r.api === 'am' ? rawTransportRecord(r) : undefined),
   });
 } else skipped.push('ucx_perftest: not installed (apt-get install ucx-utils)');
 if (spawnSync('/usr/bin/python3', ['-c', 'import mpi4py, numpy']).status === 0 && spawnSync('mpirun', ['--version']).error === undefined) {
