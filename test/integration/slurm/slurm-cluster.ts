@@ -88,18 +88,42 @@ export class SlurmCluster {
     throw new Error(`the Slurm node did not become idle within ${timeoutMs} ms (state "${state}"); logs in ${this.dir}`);
   }
 
-  /** Stops the daemons and removes the folder. */
-  stop(): void {
+  /**
+   * Stops the daemons, waits (up to 10 s) until they have exited, so that none is still
+   * writing into the folder, then removes the folder.
+   */
+  async stop(): Promise<void> {
+    const pids: number[] = [];
     for (const pidFile of ['slurmd.pid', 'slurmctld.pid', 'munge/munged.pid']) {
       const path = join(this.dir, pidFile);
       if (!existsSync(path)) continue;
       const pid = Number(readFileSync(path, 'utf8').trim());
-      try {
-        if (pid > 0) process.kill(pid, 'SIGTERM');
-      } catch {
-        // already gone
-      }
+      if (pid > 0 && signal(pid, 'SIGTERM')) pids.push(pid);
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    const deadline = performance.now() + 10_000;
+    while (pids.some(running) && performance.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    for (const pid of pids) signal(pid, 'SIGKILL');
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+  }
+}
+
+/** True while `pid` exists and is not a zombie (a daemon's parent may never reap it here). */
+function running(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Sends `sig` to `pid`; false when there is no such process. */
+function signal(pid: number, sig: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, sig);
+    return true;
+  } catch {
+    return false;
   }
 }
