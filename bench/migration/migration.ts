@@ -121,7 +121,7 @@ charm.start(async (args) => {
     console.log(
       JSON.stringify({
         bench: 'migration',
-        transport: charm.transport.split(' ')[0],
+        transport: charm.numPes() > 1 ? charm.transportTo(1) : 'self',
         label,
         bytes: doubles * 8,
         arrays,

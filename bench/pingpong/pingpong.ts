@@ -79,7 +79,7 @@ charm.start(async (args) => {
     await timed(first, data, warmupIterations(size));
     const seconds = await medianBatch(() => timed(first, data, latencyIterations(size)));
     const iterations = latencyIterations(size);
-    console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transport.split(' ')[0], size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
+    console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
   }
   for (const size of messageSizes(max)) {
     const data = new Uint8Array(size).fill(7);
@@ -88,7 +88,7 @@ charm.start(async (args) => {
     await streamed(first, data, 2);
     const seconds = await medianBatch(() => streamed(first, data, windows));
     const bytes = size * WINDOW * windows;
-    console.log(JSON.stringify({ bench: 'bandwidth', impl: label, transport: charm.transport.split(' ')[0], size, window: WINDOW, windows, MBps: bytes / seconds / 1e6 }));
+    console.log(JSON.stringify({ bench: 'bandwidth', impl: label, transport: charm.transportTo(1), size, window: WINDOW, windows, MBps: bytes / seconds / 1e6 }));
   }
   charm.exit();
 });

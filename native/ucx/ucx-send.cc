@@ -1,5 +1,6 @@
 // The send path: a frame's chunks grouped into parts, each part one
-// ucp_am_send_nbx, without copying a byte of the chunks.
+// ucp_am_send_nbx; a small part is copied into its record, a large one is sent
+// without copying a byte of its chunks.
 #include <cstring>
 
 #include "ucx-worker.h"
@@ -9,6 +10,11 @@ namespace charm4ts::ucx {
 namespace {
 
 const uint8_t kZeros[wire::kChunkAlign] = {};
+
+// Parts of at most this many bytes are copied into their send record and sent as contiguous
+// data: UCX then sends them inline (short or eager-copy protocols, no pending request and no
+// reference to the JavaScript chunks), which an iovec or a borrowed buffer would prevent.
+constexpr size_t kCopyLimit = 4096;
 
 void SendDoneTrampoline(void* request, ucs_status_t status, void* userData) {
   auto* record = static_cast<SendRecord*>(userData);
@@ -142,7 +148,24 @@ void UcxWorker::SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint3
   param.user_data = record;
   const void* buffer = nullptr;
   size_t count = 0;
-  if (chunkCount == 1) {
+  size_t partBytes = 0;
+  for (size_t j = 0; j < chunkCount; ++j) partBytes += wire::AlignUp(chunks_[firstChunk + j].length);
+  bool copied = false;
+  if (partBytes <= kCopyLimit && chunkCount > 0) {
+    record->copy.resize(partBytes);
+    uint8_t* out = record->copy.data();
+    for (size_t j = 0; j < chunkCount; ++j) {
+      const Chunk& chunk = chunks_[firstChunk + j];
+      if (chunk.length != 0) std::memcpy(out, chunk.data, chunk.length);
+      std::memset(out + chunk.length, 0, wire::AlignUp(chunk.length) - chunk.length);
+      out += wire::AlignUp(chunk.length);
+    }
+    // The last chunk needs no padding: the receiver reads the lengths from the control header.
+    const Chunk& last = chunks_[firstChunk + chunkCount - 1];
+    buffer = record->copy.data();
+    count = partBytes - (wire::AlignUp(last.length) - last.length);
+    copied = true;
+  } else if (chunkCount == 1) {
     buffer = chunks_[firstChunk].data;
     count = chunks_[firstChunk].length;
   } else if (chunkCount > 1) {
@@ -176,6 +199,7 @@ void UcxWorker::SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint3
   // UCX reads the chunks later: keep their JavaScript objects (and so their memory) alive until
   // it is done. The request itself is freed by its callback (freeing it earlier breaks UCX 1.13's
   // rendezvous).
+  if (copied) return;
   for (size_t j = 0; j < chunkCount; ++j) {
     napi_ref ref = nullptr;
     if (napi_create_reference(env, chunks_[firstChunk + j].value, 1, &ref) == napi_ok) record->refs.push_back(ref);

@@ -4,8 +4,9 @@
 // what happened, and progress() hands it to JavaScript after
 // ucp_worker_progress returns, so JavaScript never runs inside a UCX callback.
 //
-// Ownership: a sent chunk's JavaScript object is referenced until UCX reports
-// the send complete (nothing is copied for large chunks); a received part
+// Ownership: a small part is copied into its send record; a larger part's
+// chunks are sent from JavaScript memory, each chunk's object referenced until
+// UCX reports the send complete (nothing is copied for large chunks); a received part
 // lives in a pool block that returns to the pool when V8 frees the
 // ArrayBuffer that JavaScript was given (see buffer-pool.h).
 #pragma once
@@ -46,6 +47,7 @@ struct SendRecord {
   uint32_t pe = 0;
   std::vector<uint32_t> control;
   std::vector<ucp_dt_iov_t> iov;
+  std::vector<uint8_t> copy;  // a small part's chunks, copied back to back (see kCopyLimit)
   std::vector<napi_ref> refs;
 };
 

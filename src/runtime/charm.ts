@@ -171,6 +171,11 @@ export class Charm {
     return this.#requireSession().transportDescription;
   }
 
+  /** Name of the transport carrying messages from this PE to PE `pe`: "shm", "ucx", "ws", or "self" for this PE. */
+  transportTo(pe: number): string {
+    return this.#requireSession().transportTo(pe);
+  }
+
   /** Creates a singleton chare (on `options.onPe`, default PE 0) and returns its proxy. */
   createChare<C extends abstract new (...args: any[]) => Chare>(cls: C, options: ChareOptions<C> = {}): ChareProxy<InstanceType<C>> {
     return this.#requireSession().runtime.create(cls, 'chare', [], 0, options) as unknown as ChareProxy<InstanceType<C>>;

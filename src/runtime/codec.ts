@@ -1,5 +1,6 @@
 /**
- * Envelope <-> frame. The envelope is msgpack (msgpackr, positional fields per kind); every
+ * Envelope <-> frame. A call on one chare with simple arguments takes the compact binary form
+ * of {@link encodeCompactInvoke}; every other envelope is msgpack (msgpackr, positional fields per kind); every
  * typed array, Buffer, DataView or ArrayBuffer inside it travels as a raw segment beside the
  * header, never through msgpack, and is decoded as a view on the received bytes (copied only
  * when the bytes are misaligned for the element type). Proxies, futures and callbacks travel
@@ -12,7 +13,9 @@
 import { addExtension, Packr } from 'msgpackr';
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
-import { MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
+import { decodeCompactInvoke, encodeCompactInvoke, INVOKE_TAG } from './invoke-wire.js';
+import { Kind, MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
+import { CODE_ARRAY_BUFFER, CODE_BUFFER, CODE_DATA_VIEW, SEGMENT_KINDS, segmentBytes, viewOf } from './segment-views.js';
 import { assertSerializable } from './serializable-check.js';
 import { validateMessage } from './message-validation.js';
 import { WireRef, type WireRefData, type WireRefResolver } from './wire-ref.js';
@@ -69,24 +72,6 @@ function wrapMaps(value: unknown): unknown {
   return copy ?? value;
 }
 
-/** Binary views that travel as segments, by wire code. */
-const SEGMENT_KINDS = [
-  Int8Array,
-  Uint8Array,
-  Uint8ClampedArray,
-  Int16Array,
-  Uint16Array,
-  Int32Array,
-  Uint32Array,
-  Float32Array,
-  Float64Array,
-  BigInt64Array,
-  BigUint64Array,
-] as const;
-const CODE_BUFFER = SEGMENT_KINDS.length;
-const CODE_ARRAY_BUFFER = CODE_BUFFER + 1;
-const CODE_DATA_VIEW = CODE_BUFFER + 2;
-
 interface EncodeState {
   segments: Uint8Array[];
 }
@@ -122,28 +107,6 @@ function decodeSegment(data: unknown): unknown {
   return viewOf(bytes, code);
 }
 
-function viewOf(bytes: Uint8Array, code: number): unknown {
-  if (code === CODE_BUFFER) return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (code === CODE_ARRAY_BUFFER) return copyBytes(bytes).buffer;
-  if (code === CODE_DATA_VIEW) return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const Kind = SEGMENT_KINDS[code];
-  if (Kind === undefined) throw new ProtocolError(`unknown segment kind ${code}`);
-  const size = Kind.BYTES_PER_ELEMENT;
-  if (bytes.byteLength % size !== 0) throw new ProtocolError(`segment of ${Kind.name} has ${bytes.byteLength} bytes, not a multiple of ${size}`);
-  const aligned = bytes.byteOffset % size === 0 ? bytes : copyBytes(bytes);
-  return new Kind(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
-}
-
-function copyBytes(bytes: Uint8Array): Uint8Array {
-  const copy = new Uint8Array(bytes.byteLength);
-  copy.set(bytes);
-  return copy;
-}
-
-function asBytes(view: ArrayBufferView): Uint8Array {
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-}
-
 /** Registers the extensions once per realm (msgpackr's table is module state shared by all Packr instances). */
 function registerExtensions(): void {
   if (extensionsRegistered) return;
@@ -159,13 +122,13 @@ function registerExtensions(): void {
     if (typeof data !== 'object' || data === null) throw new ProtocolError('malformed reference');
     return state.resolver.resolve(data as WireRefData);
   } });
-  add({ Class: ArrayBuffer, type: EXT_SEGMENT, write: (b: ArrayBuffer) => encodeSegment(new Uint8Array(b), CODE_ARRAY_BUFFER), read: decodeSegment });
-  add({ Class: DataView, type: EXT_SEGMENT, write: (v: DataView) => encodeSegment(asBytes(v), CODE_DATA_VIEW), read: decodeSegment });
+  add({ Class: ArrayBuffer, type: EXT_SEGMENT, write: (b: ArrayBuffer) => encodeSegment(segmentBytes(b), CODE_ARRAY_BUFFER), read: decodeSegment });
+  add({ Class: DataView, type: EXT_SEGMENT, write: (v: DataView) => encodeSegment(segmentBytes(v), CODE_DATA_VIEW), read: decodeSegment });
   SEGMENT_KINDS.forEach((Cls, code) => {
-    add({ Class: Cls, type: EXT_SEGMENT, write: (v: ArrayBufferView) => encodeSegment(asBytes(v), code), read: decodeSegment });
+    add({ Class: Cls, type: EXT_SEGMENT, write: (v: ArrayBufferView) => encodeSegment(segmentBytes(v), code), read: decodeSegment });
   });
   // Registered last so it is checked first (msgpackr prepends): a Buffer is also a Uint8Array.
-  add({ Class: Buffer, type: EXT_SEGMENT, write: (v: Buffer) => encodeSegment(asBytes(v), CODE_BUFFER), read: decodeSegment });
+  add({ Class: Buffer, type: EXT_SEGMENT, write: (v: Buffer) => encodeSegment(segmentBytes(v), CODE_BUFFER), read: decodeSegment });
 }
 
 function describeKind(kind: unknown): string {
@@ -202,6 +165,10 @@ export class Codec {
    * caller hands them over and must not modify them afterwards.
    */
   encode(msg: Message): Frame {
+    if (msg.kind === Kind.Invoke) {
+      const compact = encodeCompactInvoke(msg);
+      if (compact !== null) return compact;
+    }
     const fields = MESSAGE_FIELDS[msg.kind];
     const wire: unknown[] = new Array(fields.length + 1);
     wire[0] = msg.kind;
@@ -219,6 +186,7 @@ export class Codec {
 
   /** Decodes a frame. Throws ProtocolError when it is not a valid envelope. */
   decode(frame: Frame): Message {
+    if (frame.header[0] === INVOKE_TAG) return decodeCompactInvoke(frame, this.#numPes);
     const previous = activeDecode;
     activeDecode = { segments: frame.segments, resolver: this.#resolver };
     let wire: unknown;

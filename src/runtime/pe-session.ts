@@ -9,7 +9,7 @@ import { ControlClient } from '../control/control-client.js';
 import { ENV } from '../control/protocol.js';
 import { SlurmController, type SlurmControllerOptions } from '../control/slurm-controller.js';
 import { SLURM_PORT } from '../control/slurm-launch.js';
-import { BadStateError, ProtocolError } from '../errors.js';
+import { BadPeError, BadStateError, ProtocolError } from '../errors.js';
 import { TransportSet } from '../transport/transport-set.js';
 import { applyUcxEnvironment } from '../transport/ucx/index.js';
 import type { TransportEvents } from '../transport/transport.js';
@@ -114,6 +114,13 @@ export class PeSession {
     this.args = parts.args;
     this.#control = parts.control;
     this.#transport = parts.transport;
+  }
+
+  /** Name of the transport that carries messages to PE `pe` ("self" for this PE). Throws BadPeError for a PE outside the job. */
+  transportTo(pe: number): string {
+    if (!Number.isInteger(pe) || pe < 0 || pe >= this.numPes) throw new BadPeError(pe, this.numPes);
+    if (pe === this.myPe) return 'self';
+    return this.#transport?.transportFor(pe)?.name ?? 'none';
   }
 
   /**

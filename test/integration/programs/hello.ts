@@ -22,6 +22,16 @@ charm.start(async (args) => {
     check(index === i, `gather is ordered by index (position ${i} holds ${index})`);
     check(pe === Math.floor((i * p) / n), `element ${i} lives on PE ${pe}, block map says ${Math.floor((i * p) / n)}`);
   });
+  const transports = Array.from({ length: p }, (_, pe) => charm.transportTo(pe));
+  checkEqual(transports[0], 'self', 'PE 0 reaches itself without a transport');
+  let refused = '';
+  try {
+    charm.transportTo(p);
+  } catch (error) {
+    refused = (error as { code?: string }).code ?? String(error);
+  }
+  checkEqual(refused, 'CHARM_ERR_BAD_PE', 'transportTo a PE outside the job');
+  console.log(`transports from PE 0: ${transports.join(',')}`);
   console.log(`OK hello ${n} elements on ${p} PEs`);
   charm.exit();
 });

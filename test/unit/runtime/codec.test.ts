@@ -475,6 +475,9 @@ t.test('huge declared msgpack lengths throw without allocating them', async (t) 
 t.test('fuzz: Codec.decode on random and mutated bytes throws nothing but ProtocolError', async (t) => {
   const valid = sampleMessages().map((m) => codec.encode(m));
   valid.push(codec.encode(carrying({ a: new Float64Array([1, 2]), b: Buffer.from('xy'), r: new SentRef({ t: 'future', pe: 0, id: 3 }), s: new Set([1]) })));
+  // A call in the compact binary form, with every kind of compact argument.
+  const args = [1, true, null, undefined, 'text', new Float64Array(3), Buffer.from('z')];
+  valid.push(codec.encode({ kind: Kind.Invoke, coll: 1, index: [2, 3], ep: 0, args, src: 0, seq: 4, reply: { pe: 0, id: 5 }, ack: null, hops: 0 }));
   const onlyProtocolErrors = (frame: Frame): boolean => {
     try {
       codec.decode(frame);

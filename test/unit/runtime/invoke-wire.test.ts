@@ -1,0 +1,128 @@
+/** Tests the compact binary form of calls (src/runtime/invoke-wire.ts) and the codec's choice between it and msgpack. */
+import t from 'tap';
+import { ProtocolError } from '../../../src/errors.js';
+import { Codec } from '../../../src/runtime/codec.js';
+import { decodeCompactInvoke, encodeCompactInvoke, INVOKE_TAG } from '../../../src/runtime/invoke-wire.js';
+import { Kind, type InvokeMessage } from '../../../src/runtime/message.js';
+import { WireRef, type WireRefData } from '../../../src/runtime/wire-ref.js';
+import type { Frame } from '../../../src/transport/transport.js';
+
+const NUM_PES = 4;
+const codec = new Codec({ resolve: (data: WireRefData) => new SentRef(data) }, NUM_PES);
+
+class SentRef extends WireRef {
+  constructor(readonly data: WireRefData) {
+    super();
+  }
+  toWireRef(): WireRefData {
+    return this.data;
+  }
+}
+
+function call(fields: Partial<InvokeMessage> = {}): InvokeMessage {
+  return { kind: Kind.Invoke, coll: 2, index: [3], ep: 1, args: [], src: 1, seq: 7, reply: null, ack: null, hops: 0, ...fields };
+}
+
+/** A compact frame with its header bytes copied, so that tests may edit them. */
+function compact(message: InvokeMessage): Frame {
+  const frame = encodeCompactInvoke(message);
+  if (frame === null) throw new Error('expected the compact form');
+  return { header: Uint8Array.from(frame.header), segments: frame.segments };
+}
+
+t.test('calls with simple arguments take the compact form and round-trip exactly', async (t) => {
+  const args = [0, -0, 1.5, -7, 2 ** 53, Number.MAX_VALUE, Infinity, NaN, true, false, null, undefined, '', 'héllo ✓ 𝄞', 'x'.repeat(3000)];
+  const messages = [
+    call({ args }),
+    call({ index: [], seq: -1, coll: 0, ep: -3 }),
+    call({ index: [1, 2, 3, 4, 5, 6], hops: 17, seq: 2 ** 40 }),
+    call({ index: [0xffffffff], reply: { pe: 3, id: 2 ** 45 } }),
+  ];
+  for (const message of messages) {
+    const frame = codec.encode(message);
+    t.equal(frame.header[0], INVOKE_TAG, 'compact');
+    t.strictSame(codec.decode(frame), message);
+  }
+});
+
+t.test('binary arguments travel as segments and come back as the same classes', async (t) => {
+  const buffer = new ArrayBuffer(16);
+  new Uint8Array(buffer).set([1, 2, 3, 4]);
+  const args = [
+    new Int8Array([-1, 2]),
+    new Uint8Array([1, 2, 3]),
+    new Uint8ClampedArray([255]),
+    new Int16Array([-300]),
+    new Uint16Array([60000]),
+    new Int32Array([-1 << 30]),
+    new Uint32Array([0xffffffff]),
+    new Float32Array([0.5]),
+    new Float64Array([Math.PI, 2]),
+    new BigInt64Array([-5n]),
+    new BigUint64Array([5n]),
+    Buffer.from('buffer'),
+    new DataView(buffer, 2, 4),
+    buffer,
+    new Float64Array(new ArrayBuffer(64), 8, 3),
+  ];
+  const frame = codec.encode(call({ args }));
+  t.equal(frame.header[0], INVOKE_TAG);
+  t.equal(frame.segments.length, args.length, 'one segment per binary argument');
+  const decoded = codec.decode(frame) as InvokeMessage;
+  for (let i = 0; i < args.length; i++) {
+    const sent = args[i]!;
+    const got = decoded.args[i] as ArrayBufferView | ArrayBuffer;
+    t.equal(Object.getPrototypeOf(got), Object.getPrototypeOf(sent), `argument ${i}: ${sent.constructor.name}`);
+    const bytes = (v: ArrayBufferView | ArrayBuffer): number[] => Array.from(v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    t.strictSame(bytes(got), bytes(sent), `argument ${i}: same bytes`);
+  }
+});
+
+t.test('calls that do not fit the compact form keep msgpack, and still round-trip', async (t) => {
+  class MyFloats extends Float64Array {}
+  const ack = { scope: 1, tag: 'a0.1', pe: 0, id: 4 };
+  const cases: [string, InvokeMessage][] = [
+    ['an object argument', call({ args: [{ a: 1 }] })],
+    ['an array argument', call({ args: [[1, 2]] })],
+    ['a bigint argument', call({ args: [5n] })],
+    ['a Map argument', call({ args: [new Map([[1, 2]])] })],
+    ['a Date argument', call({ args: [new Date(5)] })],
+    ['a proxy or future argument', call({ args: [new SentRef({ t: 'future', pe: 0, id: 1 })] })],
+    ['a typed-array subclass', call({ args: [new MyFloats(2)] })],
+    ['an acknowledgement request', call({ ack })],
+    ['an index beyond 32 bits', call({ index: [2 ** 32] })],
+    ['256 arguments', call({ args: new Array(256).fill(1) })],
+  ];
+  for (const [what, message] of cases) {
+    t.equal(encodeCompactInvoke(message), null, `${what}: not compact`);
+    const frame = codec.encode(message);
+    t.not(frame.header[0], INVOKE_TAG, `${what}: msgpack`);
+    const decoded = codec.decode(frame) as InvokeMessage;
+    t.equal(decoded.kind, Kind.Invoke, `${what}: decodes`);
+    t.strictSame(decoded.index, message.index);
+    t.equal(decoded.args.length, message.args.length);
+  }
+});
+
+t.test('malformed compact headers throw ProtocolError naming the fault', async (t) => {
+  const good = compact(call({ args: [1, 'ab', new Uint8Array(4)], reply: { pe: 0, id: 9 } }));
+  const edited = (at: number, byte: number): Frame => {
+    const header = good.header.slice();
+    header[at] = byte;
+    return { header, segments: good.segments };
+  };
+  for (let length = 0; length < good.header.length; length++) {
+    t.throws(() => codec.decode({ header: good.header.subarray(0, length), segments: good.segments }), ProtocolError, `cut to ${length} bytes`);
+  }
+  t.throws(() => codec.decode(edited(1, 0x80)), /unknown flags/);
+  t.throws(() => codec.decode(edited(28 + 4 + 12, 99)), /unknown type 99/);
+  t.throws(() => codec.decode({ header: good.header, segments: [] }), /names segment 0, the frame has 0/);
+  t.throws(() => codec.decode({ header: good.header, segments: [...good.segments, new Uint8Array(1)] }), /1 segments left/);
+  t.throws(() => codec.decode({ header: Uint8Array.from([...good.header, 0]), segments: good.segments }), /1 bytes left/);
+  t.throws(() => codec.decode(compact(call({ src: NUM_PES }))), /source PE 4 \(this job has 4\)/);
+  t.throws(() => codec.decode(compact(call({ reply: { pe: NUM_PES, id: 1 } }))), /reply is not a future reference/);
+  t.throws(() => codec.decode(compact(call({ seq: 1.5 }))), /sequence number 1.5/);
+  t.throws(() => codec.decode(compact(call({ seq: -2 }))), /sequence number -2/);
+  t.throws(() => codec.decode(compact(call({ coll: -1 }))), /collection -1/);
+  t.doesNotThrow(() => decodeCompactInvoke(compact(call({ src: NUM_PES }))), 'without a job size only the form is checked');
+});
