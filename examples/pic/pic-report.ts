@@ -10,6 +10,8 @@ export interface PicJobInfo {
   readonly pes: number;
   /** Transport name as the runtime describes it. */
   readonly transport: string;
+  /** Names of the transports PE 0 uses to reach the others, joined with "+" ("self" on one PE). */
+  readonly transportsInUse: string;
   /** Balancer names joined with "+", or null when no sync point is ever reached. */
   readonly balancer: string | null;
 }
@@ -102,7 +104,7 @@ export function jsonLine(options: PicRunOptions, job: PicJobInfo, outcome: PicOu
     odf: options.odf,
     tiles: [grid.px, grid.py],
     forcedTiles: options.forcedGrid,
-    transport: job.transport.split(' ')[0],
+    transport: job.transportsInUse,
     lbPeriod: options.lbPeriod,
     balancer: job.balancer,
     steps: params.iterations,

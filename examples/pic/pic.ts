@@ -26,6 +26,7 @@ function jobInfo(options: PicRunOptions): PicJobInfo {
   return {
     pes: charm.numPes(),
     transport: charm.transport,
+    transportsInUse: charm.transportsInUse().join('+') || 'self',
     balancer: options.lbPeriod === 0 ? null : charm.options.lbOff ? 'off (+LBOff)' : balancers,
   };
 }

@@ -111,7 +111,7 @@ charm.start(async (args) => {
         odf: params.odf,
         blocks: [grid.br, grid.bc],
         block: [grid.rows, grid.cols],
-        transport: transportsUsed(),
+        transport: charm.transportsInUse().join('+') || 'self',
         kernel: variant,
         warmup,
         iterations,
@@ -125,10 +125,3 @@ charm.start(async (args) => {
   }
   charm.exit(verified === false ? 1 : 0);
 });
-
-/** The transports PE 0 uses to reach the other PEs, e.g. "ucx" or "shm+ucx" ("self" alone). */
-function transportsUsed(): string {
-  const names = new Set<string>();
-  for (let pe = 1; pe < charm.numPes(); pe++) names.add(charm.transportTo(pe));
-  return [...names].sort().join('+') || 'self';
-}

@@ -176,6 +176,11 @@ export class Charm {
     return this.#requireSession().transportTo(pe);
   }
 
+  /** Names of the transports this PE uses to reach the other PEs, e.g. ["shm", "ucx"], sorted; [] in a one-PE job. */
+  transportsInUse(): string[] {
+    return this.#requireSession().transportsInUse();
+  }
+
   /** Creates a singleton chare (on `options.onPe`, default PE 0) and returns its proxy. */
   createChare<C extends abstract new (...args: any[]) => Chare>(cls: C, options: ChareOptions<C> = {}): ChareProxy<InstanceType<C>> {
     return this.#requireSession().runtime.create(cls, 'chare', [], 0, options) as unknown as ChareProxy<InstanceType<C>>;

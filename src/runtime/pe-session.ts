@@ -123,6 +123,13 @@ export class PeSession {
     return this.#transport?.transportFor(pe)?.name ?? 'none';
   }
 
+  /** Names of the transports this PE uses to reach the other PEs, sorted, without repeats ([] alone). */
+  transportsInUse(): string[] {
+    const names = new Set<string>();
+    for (let pe = 0; pe < this.numPes; pe++) if (pe !== this.myPe) names.add(this.transportTo(pe));
+    return [...names].sort();
+  }
+
   /**
    * Resolves when every PE of the job is connected (main may start). Messages from PEs that
    * started earlier may be handled before this.

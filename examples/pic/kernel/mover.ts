@@ -12,6 +12,13 @@ import { PACKED_PARTICLE_DOUBLES, type ParticleStore } from './particles.js';
 import { STAY, type TileRouter } from './routing.js';
 
 /**
+ * The store is put back in column order (see ParticleStore.orderByCell) once more than
+ * 1/REORDER_FRACTION of its particles were displaced (appended, or moved by a removal) since it
+ * last was.
+ */
+const REORDER_FRACTION = 16;
+
+/**
  * `value fmod L` (JavaScript `%`), bit for bit, without the library call in the usual cases:
  * on [0, L) it is the value itself, and on [L, 2L) the subtraction is exact (Sterbenz).
  */
@@ -171,6 +178,10 @@ export class TileMover {
   step(store: ParticleStore): Float64Array[] {
     const leavers = this.leavers;
     leavers.reset();
+    if (store.displaced * REORDER_FRACTION > store.count) {
+      const { istart, iend, jstart, jend } = this.mesh;
+      store.orderByCell(istart, iend - istart, jstart, jend - jstart);
+    }
     moveParticles(store, this.mesh, this.gridSize);
     findLeavers(store, this.router, leavers);
     const outgoing: Float64Array[] = [];

@@ -31,6 +31,8 @@ charm.start(async (args) => {
     refused = (error as { code?: string }).code ?? String(error);
   }
   checkEqual(refused, 'CHARM_ERR_BAD_PE', 'transportTo a PE outside the job');
+  const inUse = [...new Set(transports.slice(1))].sort();
+  checkEqual(JSON.stringify(charm.transportsInUse()), JSON.stringify(inUse), 'transportsInUse lists each transport to the other PEs once');
   console.log(`transports from PE 0: ${transports.join(',')}`);
   console.log(`OK hello ${n} elements on ${p} PEs`);
   charm.exit();
