@@ -16,7 +16,7 @@ import { STAY, type TileRouter } from './routing.js';
  * 1/REORDER_FRACTION of its particles were displaced (appended, or moved by a removal) since it
  * last was.
  */
-const REORDER_FRACTION = 16;
+const REORDER_FRACTION = 8;
 
 /**
  * `value fmod L` (JavaScript `%`), bit for bit, without the library call in the usual cases:

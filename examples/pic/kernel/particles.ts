@@ -20,8 +20,8 @@ const MIN_CAPACITY = 16;
 
 /**
  * The particles of one tile. `count` particles live at indices 0..count-1 of each field array.
- * The arrays are replaced when the store grows, so never keep a reference to one across a call
- * that adds particles. Order is not preserved by {@link removeAt} (the last particle fills the gap);
+ * The arrays are replaced when the store grows or is ordered, so never keep a reference to one
+ * across a call that adds particles or orders them. Order is not preserved by {@link removeAt} (the last particle fills the gap);
  * {@link orderByCell} restores the order the mover reads fastest.
  */
 export class ParticleStore {
@@ -53,6 +53,8 @@ export class ParticleStore {
    * {@link orderByCell}): appended ones, and ones moved into gaps by {@link removeSorted}.
    */
   displaced = 0;
+  /** The arrays the last {@link orderByCell} moved out of, reused by the next while the capacity holds. */
+  #spare: Float64Array[] = [];
 
   constructor(capacity = MIN_CAPACITY) {
     const size = Math.max(MIN_CAPACITY, Math.ceil(capacity));
@@ -244,12 +246,14 @@ export class ParticleStore {
     const identity = new Int32Array(n);
     for (let i = 0; i < n; i++) identity[i] = i;
     const order = countingSort(countingSort(identity, rowOf, rows), columnOf, columns);
-    for (const field of PARTICLE_FIELDS) {
+    PARTICLE_FIELDS.forEach((field, f) => {
       const from = this[field];
-      const to = new Float64Array(from.length);
-      for (let j = 0; j < n; j++) to[j] = from[order[j]];
+      let to = this.#spare[f];
+      if (to === undefined || to.length !== from.length) to = new Float64Array(from.length);
+      for (let j = 0; j < n; j++) to[j] = from[order[j]!]!;
       this[field] = to;
-    }
+      this.#spare[f] = from;
+    });
     this.displaced = 0;
   }
 }
