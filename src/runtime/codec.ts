@@ -15,7 +15,7 @@ import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
 import { decodeCompactInvoke, encodeCompactInvoke, INVOKE_TAG } from './invoke-wire.js';
 import { Kind, MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
-import { CODE_ARRAY_BUFFER, CODE_BUFFER, CODE_DATA_VIEW, SEGMENT_KINDS, segmentBytes, viewOf } from './segment-views.js';
+import { SEGMENT_CLASSES, segmentBytes, viewOf } from './segment-views.js';
 import { assertSerializable } from './serializable-check.js';
 import { validateMessage } from './message-validation.js';
 import { WireRef, type WireRefData, type WireRefResolver } from './wire-ref.js';
@@ -122,13 +122,10 @@ function registerExtensions(): void {
     if (typeof data !== 'object' || data === null) throw new ProtocolError('malformed reference');
     return state.resolver.resolve(data as WireRefData);
   } });
-  add({ Class: ArrayBuffer, type: EXT_SEGMENT, write: (b: ArrayBuffer) => encodeSegment(segmentBytes(b), CODE_ARRAY_BUFFER), read: decodeSegment });
-  add({ Class: DataView, type: EXT_SEGMENT, write: (v: DataView) => encodeSegment(segmentBytes(v), CODE_DATA_VIEW), read: decodeSegment });
-  SEGMENT_KINDS.forEach((Cls, code) => {
-    add({ Class: Cls, type: EXT_SEGMENT, write: (v: ArrayBufferView) => encodeSegment(segmentBytes(v), code), read: decodeSegment });
-  });
-  // Registered last so it is checked first (msgpackr prepends): a Buffer is also a Uint8Array.
-  add({ Class: Buffer, type: EXT_SEGMENT, write: (v: Buffer) => encodeSegment(segmentBytes(v), CODE_BUFFER), read: decodeSegment });
+  // In SEGMENT_CLASSES order, Buffer last so that it is checked first (msgpackr prepends).
+  for (const [Class, code] of SEGMENT_CLASSES) {
+    add({ Class, type: EXT_SEGMENT, write: (v: ArrayBufferView | ArrayBuffer) => encodeSegment(segmentBytes(v), code), read: decodeSegment });
+  }
 }
 
 function describeKind(kind: unknown): string {

@@ -5,7 +5,7 @@
 import { ProtocolError } from '../errors.js';
 
 /** Typed-array classes that travel as segments; the index is the wire code. */
-export const SEGMENT_KINDS = [
+const SEGMENT_KINDS = [
   Int8Array,
   Uint8Array,
   Uint8ClampedArray,
@@ -18,19 +18,25 @@ export const SEGMENT_KINDS = [
   BigInt64Array,
   BigUint64Array,
 ] as const;
-/** Wire code of a Buffer segment. */
-export const CODE_BUFFER = SEGMENT_KINDS.length;
-/** Wire code of an ArrayBuffer segment. */
-export const CODE_ARRAY_BUFFER = CODE_BUFFER + 1;
-/** Wire code of a DataView segment. */
-export const CODE_DATA_VIEW = CODE_BUFFER + 2;
+const CODE_BUFFER = SEGMENT_KINDS.length;
+const CODE_ARRAY_BUFFER = CODE_BUFFER + 1;
+const CODE_DATA_VIEW = CODE_BUFFER + 2;
 
-const CODE_BY_CLASS: ReadonlyMap<unknown, number> = new Map<unknown, number>([
-  ...SEGMENT_KINDS.map((Cls, code) => [Cls, code] as [unknown, number]),
-  [Buffer, CODE_BUFFER],
+/** A class whose instances travel as segments. */
+export type SegmentClass = abstract new (...args: never[]) => ArrayBufferView | ArrayBuffer;
+
+/**
+ * Every segment class with its wire code. Buffer comes last: a Buffer is also a Uint8Array, and
+ * msgpackr checks the extension registered last first.
+ */
+export const SEGMENT_CLASSES: readonly (readonly [SegmentClass, number])[] = [
   [ArrayBuffer, CODE_ARRAY_BUFFER],
   [DataView, CODE_DATA_VIEW],
-]);
+  ...SEGMENT_KINDS.map((Cls, code) => [Cls, code] as const),
+  [Buffer, CODE_BUFFER],
+];
+
+const CODE_BY_CLASS: ReadonlyMap<unknown, number> = new Map<unknown, number>(SEGMENT_CLASSES);
 
 /** The wire code of `value` when it is exactly one of the segment classes (not a subclass), else -1. */
 export function segmentCodeOf(value: object): number {
