@@ -1,6 +1,6 @@
 /** Jobs that end badly end promptly, with a message naming the PE and the cause, and a non-zero exit code. */
 import t from 'tap';
-import { program, runCharmrun } from './harness.js';
+import { killWhenReady, program, runCharmrun } from './harness.js';
 
 t.test('charm.exit(code) from the last PE sets charmrun exit code', async (t) => {
   for (const pes of [1, 3]) {
@@ -27,20 +27,9 @@ for (const [mode, pattern] of [
 }
 
 t.test('a PE killed mid-run ends the job with a clear error', async (t) => {
-  let killed = false;
-  const result = await runCharmrun(program('failures.ts'), {
-    pes: 3,
-    args: ['hang-until-killed'],
-    timeoutMs: 30_000,
-    onOutput: (stdout) => {
-      const match = /ready pid (\d+) pe 1/.exec(stdout);
-      if (match && !killed) {
-        killed = true;
-        process.kill(Number(match[1]), 'SIGKILL');
-      }
-    },
-  });
-  t.ok(killed, 'PE 1 was killed');
+  const kill = killWhenReady(1);
+  const result = await runCharmrun(program('failures.ts'), { pes: 3, args: ['hang-until-killed'], timeoutMs: 30_000, onOutput: kill.onOutput });
+  t.ok(kill.killed(), 'PE 1 was killed');
   t.notOk(result.timedOut, 'the job ended by itself');
   t.equal(result.code, 137, 'exit code 128 + SIGKILL');
   t.match(result.stderr, /PE 1 \(pid \d+ on .*\) was killed by signal SIGKILL/);

@@ -75,3 +75,22 @@ export function runCommand(command: string, argv: readonly string[], options: Jo
 export function program(name: string): string {
   return `${ROOT}test/integration/programs/${name}`;
 }
+
+/**
+ * An `onOutput` that SIGKILLs PE `pe`'s process once a failures.ts program prints
+ * "ready pid <pid> pe <pe>"; `killed()` tells whether it did.
+ */
+export function killWhenReady(pe: number): { onOutput: (stdout: string) => void; killed: () => boolean } {
+  let killed = false;
+  const ready = new RegExp(`ready pid (\\d+) pe ${pe}\\b`);
+  return {
+    onOutput: (stdout) => {
+      const match = ready.exec(stdout);
+      if (match && !killed) {
+        killed = true;
+        process.kill(Number(match[1]), 'SIGKILL');
+      }
+    },
+    killed: () => killed,
+  };
+}

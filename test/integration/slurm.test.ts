@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import t, { type Test } from 'tap';
-import { CHARMRUN, program, ROOT, runCommand, type JobResult } from './harness.js';
+import { CHARMRUN, killWhenReady, program, ROOT, runCommand, type JobResult } from './harness.js';
 import { SlurmCluster, slurmUnavailable } from './slurm/slurm-cluster.js';
 
 const STENCIL = `${ROOT}examples/stencil2d/stencil2d.ts`;
@@ -62,19 +62,13 @@ if (unavailable !== null) {
     });
 
     t.test('a task killed mid-run ends the job with a non-zero code', async (t) => {
-      let killed = false;
+      const kill = killWhenReady(1);
       const result = await runCommand('srun', ['-n', '2', process.execPath, '--import', 'tsx', program('failures.ts'), 'hang-until-killed'], {
         env: slurm.env,
         timeoutMs: 60_000,
-        onOutput: (stdout) => {
-          const match = /ready pid (\d+) pe 1/.exec(stdout);
-          if (match && !killed) {
-            killed = true;
-            process.kill(Number(match[1]), 'SIGKILL');
-          }
-        },
+        onOutput: kill.onOutput,
       });
-      t.ok(killed, 'the task of PE 1 was killed');
+      t.ok(kill.killed(), 'the task of PE 1 was killed');
       t.notOk(result.timedOut, 'within the time limit');
       t.not(result.code, 0, 'non-zero exit');
     });
