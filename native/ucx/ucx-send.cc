@@ -196,10 +196,10 @@ void UcxWorker::SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint3
     ReportPeerError(endpoint, StatusMessage("UCX send failed", UCS_PTR_STATUS(request)));
     return;
   }
+  if (copied) return;  // the record owns the bytes UCX still reads
   // UCX reads the chunks later: keep their JavaScript objects (and so their memory) alive until
   // it is done. The request itself is freed by its callback (freeing it earlier breaks UCX 1.13's
   // rendezvous).
-  if (copied) return;
   for (size_t j = 0; j < chunkCount; ++j) {
     napi_ref ref = nullptr;
     if (napi_create_reference(env, chunks_[firstChunk + j].value, 1, &ref) == napi_ok) record->refs.push_back(ref);

@@ -12,7 +12,7 @@ import { PACKED_PARTICLE_DOUBLES, type ParticleStore } from './particles.js';
 import { STAY, type TileRouter } from './routing.js';
 
 /**
- * The store is put back in column order (see ParticleStore.orderByCell) once more than
+ * The store is put back in cell order (see ParticleStore.orderByCell) once more than
  * 1/REORDER_FRACTION of its particles were displaced (appended, or moved by a removal) since it
  * last was.
  */

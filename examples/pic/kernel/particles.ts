@@ -21,8 +21,9 @@ const MIN_CAPACITY = 16;
 /**
  * The particles of one tile. `count` particles live at indices 0..count-1 of each field array.
  * The arrays are replaced when the store grows or is ordered, so never keep a reference to one
- * across a call that adds particles or orders them. Order is not preserved by {@link removeAt} (the last particle fills the gap);
- * {@link orderByCell} restores the order the mover reads fastest.
+ * across a call that adds particles or orders them. Order is not preserved by {@link removeAt}
+ * (the last particle fills the gap); {@link orderByCell} restores the order the mover reads
+ * fastest.
  */
 export class ParticleStore {
   /** Number of live particles. */
@@ -49,7 +50,7 @@ export class ParticleStore {
   id: Float64Array;
 
   /**
-   * Particles put out of column order since the store was last ordered (see
+   * Particles put out of cell order since the store was last ordered (see
    * {@link orderByCell}): appended ones, and ones moved into gaps by {@link removeSorted}.
    */
   displaced = 0;
