@@ -2,7 +2,10 @@
  * The per-PE scheduler: a FIFO queue of messages drained by one loop. It never blocks the Node
  * event loop: it drains in bounded batches and yields with `setImmediate` between them, so
  * sockets, timers and awaited continuations keep running. Transports that must be polled (UCX,
- * shared-memory rings) are polled between batches; when the queue is empty they are spun on
+ * shared-memory rings) are polled whenever the queue runs dry, and also between two messages
+ * once `pollIntervalMicros` have passed since the last poll, so that a PE with a long local
+ * queue or long entry methods still takes in remote messages (and moves on the protocol steps
+ * of large ones) instead of leaving them until its queue is empty; when the queue is empty they are spun on
  * for a bounded time (work often arrives within microseconds) and then armed, so an idle PE
  * parks with no CPU use until its transport wakes it. Event-driven transports (ws) deliver
  * from the event loop directly and need neither.
@@ -24,10 +27,15 @@ export interface SchedulerOptions {
   readonly batchTimeMs: number;
   /** How long (microseconds) an idle PE keeps polling before it parks. */
   readonly spinMicros: number;
+  /** Longest time (microseconds) between two polls while messages are being handled. */
+  readonly pollIntervalMicros: number;
 }
 
-/** Defaults: check the clock every 16 messages, yield after 2 ms; spin 50 us before parking. */
-export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchSize: 16, batchTimeMs: 2, spinMicros: 50 };
+/**
+ * Defaults: check the clock every 16 messages (every message while there are polled sources),
+ * yield after 2 ms; poll at least every 100 us while busy; spin 50 us before parking.
+ */
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchSize: 16, batchTimeMs: 2, spinMicros: 50, pollIntervalMicros: 100 };
 
 /** A piece of the runtime's own work queued behind the messages already waiting. */
 class DeferredTask {
@@ -150,19 +158,31 @@ export class Scheduler<M> {
     const started = performance.now();
     this.#drainStarted = started;
     this.#handling = true;
-    const checkEvery = this.#options.batchSize;
+    const polled = this.#sources.length > 0;
+    const checkEvery = polled ? 1 : this.#options.batchSize;
+    const pollEveryMs = this.#options.pollIntervalMicros / 1000;
+    let lastPoll = started;
     let handled = 0;
     try {
       while (!this.#stopped) {
-        if (this.#head >= this.#queue.length && this.#pollAll() === 0) return false;
+        if (this.#head >= this.#queue.length) {
+          lastPoll = performance.now();
+          if (this.#pollAll() === 0) return false;
+        }
         while (this.#head < this.#queue.length && !this.#stopped) {
           const item = this.#queue[this.#head]!;
           this.#queue[this.#head++] = undefined as M;
           if (item instanceof DeferredTask) item.run();
           else this.#handle(item);
-          if (++handled % checkEvery === 0 && performance.now() > deadline) {
+          if (++handled % checkEvery !== 0) continue;
+          const now = performance.now();
+          if (now > deadline) {
             this.#compact();
             return true;
+          }
+          if (polled && now - lastPoll >= pollEveryMs) {
+            lastPoll = now;
+            this.#pollAll();
           }
         }
         this.#compact();

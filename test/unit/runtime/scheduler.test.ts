@@ -33,10 +33,10 @@ class FakeSource implements PollSource {
   }
 }
 
-const FAST: SchedulerOptions = { batchSize: 4, batchTimeMs: 1, spinMicros: 50 };
+const FAST: SchedulerOptions = { batchSize: 4, batchTimeMs: 1, spinMicros: 50, pollIntervalMicros: 100 };
 
 t.test('defaults are the documented tunables', async (t) => {
-  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchSize: 16, batchTimeMs: 2, spinMicros: 50 });
+  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchSize: 16, batchTimeMs: 2, spinMicros: 50, pollIntervalMicros: 100 });
 });
 
 t.test('messages run one at a time in FIFO order', async (t) => {
@@ -172,6 +172,34 @@ t.test('a poll source is polled, delivers into the queue, and is armed when idle
   t.strictSame(seen, [1, 2, 3, 4, 5], 'waking drains what arrived');
   t.ok(source.polls > pollsBefore, 'waking polled the source');
   await waitFor(() => source.arms > armsBefore, 'the source to be armed again');
+  scheduler.stop();
+});
+
+t.test('a source is polled between messages once the poll interval has passed, not only when the queue runs dry', async (t) => {
+  const seen: number[] = [];
+  const busyFor = (ms: number): void => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+  // local work that keeps the queue from running dry: each message is longer than the poll
+  // interval and queues the next one
+  const scheduler: Scheduler<number> = new Scheduler<number>(
+    (m) => {
+      seen.push(m);
+      if (m >= 100) return;
+      busyFor(0.3);
+      if (m < 4) scheduler.enqueue(m + 1);
+    },
+    { batchSize: 16, batchTimeMs: 1000, spinMicros: 0, pollIntervalMicros: 100 },
+  );
+  const source = new FakeSource((m) => scheduler.enqueue(m, true));
+  scheduler.addPollSource(source);
+  await waitFor(() => source.arms > 0, 'the scheduler to park');
+  source.arrive(100);
+  scheduler.enqueue(0);
+  await waitFor(() => seen.length === 6, 'all six messages');
+  t.ok(seen.indexOf(100) < 5, `the remote message ran before the chain of local messages ended (order ${seen.join(',')})`);
+  t.strictSame(seen.filter((m) => m < 100), [0, 1, 2, 3, 4], 'local messages kept their order');
   scheduler.stop();
 });
 
