@@ -28,11 +28,29 @@ function periodic(value: number, L: number): number {
   return value % L;
 }
 
+/** Growable list of particle indices in the order added, reused across steps. */
+export class IndexList {
+  values = new Int32Array(1024);
+  length = 0;
+
+  add(index: number): void {
+    if (this.length === this.values.length) {
+      const values = new Int32Array(this.length * 2);
+      values.set(this.values);
+      this.values = values;
+    }
+    this.values[this.length++] = index;
+  }
+}
+
 /**
  * Moves every particle of `store` one step on a periodic L x L grid. Every particle must lie in a
- * cell the mesh covers: [mesh.istart, mesh.iend) x [mesh.jstart, mesh.jend).
+ * cell the mesh covers: [mesh.istart, mesh.iend) x [mesh.jstart, mesh.jend). When `outside` is
+ * given, it is cleared and receives, in increasing order, the index of every particle whose new
+ * cell the mesh does not cover (one comparison per particle, instead of a second pass reading
+ * the positions back).
  */
-export function moveParticles(store: ParticleStore, mesh: TileMesh, gridSize: number): void {
+export function moveParticles(store: ParticleStore, mesh: TileMesh, gridSize: number, outside: IndexList | null = null): void {
   const n = store.count;
   const xs = store.x;
   const ys = store.y;
@@ -43,7 +61,10 @@ export function moveParticles(store: ParticleStore, mesh: TileMesh, gridSize: nu
   const stride = mesh.columnStride;
   const istart = mesh.istart;
   const jstart = mesh.jstart;
+  const iend = mesh.iend;
+  const jend = mesh.jend;
   const L = gridSize;
+  if (outside !== null) outside.length = 0;
   for (let i = 0; i < n; i++) {
     const x = xs[i];
     const y = ys[i];
@@ -91,25 +112,30 @@ export function moveParticles(store: ParticleStore, mesh: TileMesh, gridSize: nu
     const vx = vxs[i];
     const vy = vys[i];
     // position first, with the old velocity; then accumulate the velocity
-    xs[i] = periodic(x + vx * DT + 0.5 * ax * DT * DT + L, L);
-    ys[i] = periodic(y + vy * DT + 0.5 * ay * DT * DT + L, L);
+    const nx = periodic(x + vx * DT + 0.5 * ax * DT * DT + L, L);
+    const ny = periodic(y + vy * DT + 0.5 * ay * DT * DT + L, L);
+    xs[i] = nx;
+    ys[i] = ny;
     vxs[i] = vx + ax * DT;
     vys[i] = vy + ay * DT;
+    // floor(nx) lies in [istart, iend) exactly when nx does (the bounds are integers)
+    if (outside !== null && (nx < istart || nx >= iend || ny < jstart || ny >= jend)) outside.add(i);
   }
 }
 
 /**
- * Records in `leavers` the index and slot of every particle of `store` whose cell the router's
- * tile does not own, in increasing index order.
+ * Records in `leavers` the index and slot of every particle of `store` listed in `outside`
+ * whose cell the router's tile does not own, in the list's (increasing) order.
  */
-function findLeavers(store: ParticleStore, router: TileRouter, leavers: LeaverBuffer): void {
-  const n = store.count;
+function findLeavers(store: ParticleStore, router: TileRouter, outside: IndexList, leavers: LeaverBuffer): void {
   const xs = store.x;
   const ys = store.y;
   const columnOffset = router.columnOffset;
   const rowOffset = router.rowOffset;
   const slotByOffset = router.slotByOffset;
-  for (let i = 0; i < n; i++) {
+  const candidates = outside.values;
+  for (let c = 0; c < outside.length; c++) {
+    const i = candidates[c]!;
     const ox = columnOffset[Math.floor(xs[i])];
     const oy = rowOffset[Math.floor(ys[i])];
     if (ox === 0 && oy === 0) continue;
@@ -161,6 +187,7 @@ export class TileMover {
   /** Cells per side, L. */
   readonly gridSize: number;
   private readonly leavers = new LeaverBuffer();
+  private readonly outside = new IndexList();
 
   constructor(mesh: TileMesh, router: TileRouter, gridSize: number) {
     this.mesh = mesh;
@@ -182,8 +209,8 @@ export class TileMover {
       const { istart, iend, jstart, jend } = this.mesh;
       store.orderByColumn(istart, iend - istart, jstart, jend - jstart);
     }
-    moveParticles(store, this.mesh, this.gridSize);
-    findLeavers(store, this.router, leavers);
+    moveParticles(store, this.mesh, this.gridSize, this.outside);
+    findLeavers(store, this.router, this.outside, leavers);
     const outgoing: Float64Array[] = [];
     const fill = new Int32Array(NEIGHBOUR_SLOT_COUNT);
     for (let s = 0; s < NEIGHBOUR_SLOT_COUNT; s++) {

@@ -8,7 +8,7 @@
  * tests (tap is only loaded on the main thread).
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Scheduler } from '../../../src/runtime/scheduler.js';
+import { DEFAULT_SCHEDULER_OPTIONS, Scheduler } from '../../../src/runtime/scheduler.js';
 import { attachShmRegion, createShmRegion, ShmTransport, type ShmRegionDescription } from '../../../src/transport/shm/index.js';
 import type { Frame, TransportEvents } from '../../../src/transport/transport.js';
 
@@ -65,7 +65,7 @@ function checkFrame(frame: Frame, from: number, seq: number, frames: number): st
 
 /** A PE: its transport polled by a Scheduler, as the runtime does. */
 function startPe(data: PeData, handle: (delivery: Delivery) => void, lost?: (pe: number) => void) {
-  const scheduler = new Scheduler<Delivery>(handle, { batchSize: 16, batchTimeMs: 2, spinMicros: data.spinMicros ?? 50 });
+  const scheduler = new Scheduler<Delivery>(handle, { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: data.spinMicros ?? 50 });
   const events: TransportEvents = {
     onFrame: (from, frame) => scheduler.enqueue({ from, frame }, true),
     onPeerLost: (pe) => lost?.(pe),

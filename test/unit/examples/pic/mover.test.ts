@@ -3,7 +3,7 @@ import { TileDecomposition, defaultTileGrid, type TileGrid } from '../../../../e
 import { CellDistribution, type DistributionSpec } from '../../../../examples/pic/kernel/distributions.js';
 import { initialCharge, placeTileParticles } from '../../../../examples/pic/kernel/init.js';
 import { TileMesh } from '../../../../examples/pic/kernel/mesh.js';
-import { TileMover, moveParticles } from '../../../../examples/pic/kernel/mover.js';
+import { IndexList, TileMover, moveParticles } from '../../../../examples/pic/kernel/mover.js';
 import { PACKED_PARTICLE_DOUBLES, ParticleStore } from '../../../../examples/pic/kernel/particles.js';
 import { TileRouter } from '../../../../examples/pic/kernel/routing.js';
 import { countFailures, expectedIdChecksum } from '../../../../examples/pic/kernel/verify.js';
@@ -88,6 +88,28 @@ t.test('an assign-instead-of-accumulate mover fails verification on every small 
     t.equal(countFailures(correct, T + 1, L), 0, `${spec.mode} L=${L}: correct mover validates`);
     t.equal(countFailures(broken, T + 1, L), broken.count, `${spec.mode} L=${L}: every particle of the broken mover fails`);
   }
+});
+
+t.test('moveParticles lists, in order, exactly the particles whose new cell the mesh does not cover', async (t) => {
+  const L = 40;
+  const d = new TileDecomposition(L, { px: 4, py: 4 });
+  const tile = 5;
+  const bounds = d.bounds(tile);
+  const mesh = new TileMesh(bounds);
+  const distribution = new CellDistribution({ mode: 'SINUSOIDAL' }, L, 20000);
+  const store = placeTileParticles({ distribution, k: 1, m: 1, bounds });
+  t.ok(store.count > 100, `particles on the tile (${store.count})`);
+  const outside = new IndexList();
+  outside.add(12345); // cleared by the call
+  moveParticles(store, mesh, L, outside);
+  const expected: number[] = [];
+  for (let i = 0; i < store.count; i++) {
+    const cx = Math.floor(store.x[i]!);
+    const cy = Math.floor(store.y[i]!);
+    if (cx < bounds.istart || cx >= bounds.iend || cy < bounds.jstart || cy >= bounds.jend) expected.push(i);
+  }
+  t.ok(expected.length > 0, `some particles left the tile (${expected.length})`);
+  t.strictSame(Array.from(outside.values.subarray(0, outside.length)), expected);
 });
 
 t.test('TileMover sends leavers to the right slot and keeps the rest', async (t) => {
