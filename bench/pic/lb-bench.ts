@@ -11,10 +11,11 @@
  * mean), and reports the gain of ODF 8 with LB and the share of the bound it recovers. Writes
  * into --out: pic-lb.jsonl (every run's JSON line with set-up, ratio and load average, then one
  * summary line per ratio), pic-lb.md (tables) and pic-lb-r<ratio>.svg (each balancing step's
- * max/mean load before and after).
+ * max/mean load before and after). With --reps N the three charm4ts set-ups run N times, taking
+ * turns, and the summary uses the medians (mpi4py runs once).
  *
  *     npm run build && npx tsx bench/pic/lb-bench.ts [--steps 100] [--period 20] [--ratios 0.999,0.99]
- *         [--grid 1000] [--particles 100000] [--balancer GreedyRefineLB] [--full] [--no-mpi] [--out DIR]
+ *         [--grid 1000] [--particles 100000] [--balancer GreedyRefineLB] [--full] [--reps N] [--no-mpi] [--out DIR]
  *
  * --full is the ESPM2 setting: T = 1000, L = 2998, n = 600000, LB every 80 steps.
  */
@@ -45,6 +46,7 @@ const { values: flags } = parseArgs({
     particles: { type: 'string' },
     balancer: { type: 'string' },
     full: { type: 'boolean', default: false },
+    reps: { type: 'string', default: '1' },
     'no-mpi': { type: 'boolean', default: false },
     out: { type: 'string', default: join(ROOT, 'bench/pic/results') },
   },
@@ -55,6 +57,11 @@ const grid = flags.grid ?? (flags.full ? '2998' : '1000');
 const particles = flags.particles ?? (flags.full ? '600000' : '100000');
 const ratios = flags.ratios.split(',').map(Number);
 const out = flags.out;
+const reps = Number(flags.reps);
+if (!Number.isInteger(reps) || reps < 1) {
+  console.error(`--reps must be a positive integer, not '${flags.reps}'`);
+  process.exit(2);
+}
 
 /** Output of one job. */
 interface Job {
@@ -113,24 +120,28 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   for (const ratio of ratios) {
     const args = kernelArgs(ratio);
-    const charm = async (setup: string, extra: readonly string[], runtime: readonly string[] = []): Promise<Job> => {
-      console.error(`running ${setup}, r = ${ratio} ...`);
+    const charm = async (setup: string, rep: number, extra: readonly string[], runtime: readonly string[] = []): Promise<Job> => {
+      console.error(`running ${setup}, r = ${ratio}${reps > 1 ? `, run ${rep + 1} of ${reps}` : ''} ...`);
       const job = await runJob(process.execPath, [CHARMRUN, '+p2', ...runtime, PIC, ...args, ...extra, '--json']);
-      const run = { setup, ratio, line: lastJson(job, `${setup} r=${ratio}`) };
+      const run = { setup, ratio, rep, line: lastJson(job, `${setup} r=${ratio}`) };
       runs.push(run);
       record(run);
       return job;
     };
-    await charm('odf1-2x1', ['--tiles', '2x1']);
-    await charm('odf8', ['--odf', '8']);
     const dump = join(out, `pic-lb-r${ratio}.lbdump`);
-    rmSync(dump, { force: true });
-    const lbJob = await charm('odf8-lb', ['--odf', '8', '--lb-period', period], [...balancer, '+stats', '+LBDump', dump]);
+    let lbJob: Job | undefined;
+    // the set-ups take turns, so that a slow spell of the machine lands on all of them
+    for (let rep = 0; rep < reps; rep++) {
+      await charm('odf1-2x1', rep, ['--tiles', '2x1']);
+      await charm('odf8', rep, ['--odf', '8']);
+      rmSync(dump, { force: true });
+      lbJob = await charm('odf8-lb', rep, ['--odf', '8', '--lb-period', period], [...balancer, '+stats', '+LBDump', dump]);
+    }
     if (mpi.ok) {
       for (const tiles of ['2x1', '1x2']) {
         console.error(`running mpi4py-${tiles}, r = ${ratio} ...`);
         const job = await runJob('mpirun', ['-n', '2', PYTHON, MPI_PIC, ...args, '--grid', tiles, '--json'], MPI_ENV);
-        const run = { setup: `mpi4py-${tiles}`, ratio, line: lastJson(job, `mpi4py ${tiles} r=${ratio}`) };
+        const run = { setup: `mpi4py-${tiles}`, ratio, rep: 0, line: lastJson(job, `mpi4py ${tiles} r=${ratio}`) };
         runs.push(run);
         record(run);
       }
@@ -140,14 +151,14 @@ async function main(): Promise<void> {
       summaries.push(summary);
       record({ summary: true, ...summary });
     }
-    const ratiosPerStep = stepRatios(await readLbDump(dump).catch(() => []), lbJob.stdout);
+    const ratiosPerStep = stepRatios(await readLbDump(dump).catch(() => []), lbJob?.stdout ?? '');
     const title = `PIC r = ${ratio}, L = ${grid}, n = ${particles}, 2 PEs, ODF 8, LB every ${period} steps`;
     writeFileSync(join(out, `pic-lb-r${ratio}.svg`), lbPlotSvg(title, ratiosPerStep));
   }
   const header = [
     `# PIC load balancing on 2 PEs: T = ${steps}, L = ${grid}, n = ${particles}, k = 0, m = 1, GEOMETRIC`,
     '',
-    `LB every ${period} steps with ${flags.balancer ?? 'the default balancer (GreedyRefineLB)'}. Load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
+    `LB every ${period} steps with ${flags.balancer ?? 'the default balancer (GreedyRefineLB)'}. ${reps > 1 ? `Each charm4ts set-up ran ${reps} times, taking turns; the summary uses medians (plot and dump: the last run). mpi4py ran once. ` : ''} Load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
     `Busy max/mean: the slowest PE's busy time over the mean, timed steps only. mpi4py: ${mpi.ok ? 'run' : mpi.why}.`,
   ];
   writeFileSync(join(out, 'pic-lb.md'), markdownReport(header, runs, summaries));
