@@ -158,7 +158,7 @@ async function main(): Promise<void> {
   const header = [
     `# PIC load balancing on 2 PEs: T = ${steps}, L = ${grid}, n = ${particles}, k = 0, m = 1, GEOMETRIC`,
     '',
-    `LB every ${period} steps with ${flags.balancer ?? 'the default balancer (GreedyRefineLB)'}. ${reps > 1 ? `Each charm4ts set-up ran ${reps} times, taking turns; the summary uses medians (plot and dump: the last run). mpi4py ran once. ` : ''} Load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
+    `LB every ${period} steps with ${flags.balancer ?? 'the default balancer (GreedyRefineLB)'}. ${reps > 1 ? `Each charm4ts set-up ran ${reps} times, taking turns; the summary uses medians (plot and dump: the last run). mpi4py ran once. ` : ''}Load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
     `Busy max/mean: the slowest PE's busy time over the mean, timed steps only. mpi4py: ${mpi.ok ? 'run' : mpi.why}.`,
   ];
   writeFileSync(join(out, 'pic-lb.md'), markdownReport(header, runs, summaries));
