@@ -5,10 +5,10 @@
  * shared-memory rings) are polled whenever the queue runs dry, and also between two messages
  * once `pollIntervalMicros` have passed since the last poll, so that a PE with a long local
  * queue or long entry methods still takes in remote messages (and moves on the protocol steps
- * of large ones) instead of leaving them until its queue is empty; when the queue is empty they are spun on
- * for a bounded time (work often arrives within microseconds) and then armed, so an idle PE
- * parks with no CPU use until its transport wakes it. Event-driven transports (ws) deliver
- * from the event loop directly and need neither.
+ * of large ones) instead of leaving them until its queue is empty. When the queue is empty they
+ * are spun on for a bounded time (work often arrives within microseconds) and then armed, so an
+ * idle PE parks with no CPU use until its transport wakes it. Event-driven transports (ws)
+ * deliver from the event loop directly and need neither.
  */
 
 /** Something the scheduler polls (a polled transport). */
