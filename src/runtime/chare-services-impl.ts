@@ -6,6 +6,7 @@ import type { ChareServices, ReducerLike } from '../chares/chare-services.js';
 import { BadPeError, InvalidArgumentError } from '../errors.js';
 import type { CollectionManager } from './collection-manager.js';
 import type { ElementRecord } from './element.js';
+import type { LentBuffers } from './lent-buffers.js';
 import { Future, type FutureTable } from './future.js';
 import type { CallbackTarget, SectionAddress } from './message.js';
 import type { PeContext } from './pe-context.js';
@@ -22,6 +23,8 @@ export interface ChareServiceParts {
   readonly reductions: ReductionManager;
   readonly futures: FutureTable;
   readonly host: () => ProxyHost;
+  /** Buffers lent to borrowing calls: a contribution holding one keeps a copy. */
+  readonly lent: LentBuffers;
 }
 
 /** ChareServices of one PE. */
@@ -80,10 +83,11 @@ export class RuntimeChareServices implements ChareServices {
     return future;
   }
 
-  #contribute(record: ElementRecord, value: unknown, reducer: ReducerLike, target: CallbackTarget, section: unknown, what: string): { scopeId: number; tag: string } {
+  #contribute(record: ElementRecord, contributed: unknown, reducer: ReducerLike, target: CallbackTarget, section: unknown, what: string): { scopeId: number; tag: string } {
     const reducerName = typeof reducer === 'string' ? reducer : reducer?.name;
     if (typeof reducerName !== 'string') throw new InvalidArgumentError(`${what}: the reducer must be a reducer (e.g. Reducer.sum) or its name`);
-    assertSerializable(value, `the value ${record.label} contributes`);
+    assertSerializable(contributed, `the value ${record.label} contributes`);
+    const value = this.#parts.lent.protect(contributed);
     this.#parts.reductions.reducer(reducerName);
     const coll = this.#collection(record);
     const scopeId = sectionOf(section, coll.id)?.id ?? coll.id;

@@ -8,6 +8,7 @@ import { BadArgumentsError, ProtocolError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { ElementRecord } from './element.js';
 import { errorToWire } from './future.js';
+import type { LentBuffers, ReceivedFrame } from './lent-buffers.js';
 import type { AckRequest, FutureRef, SerializedError } from './message.js';
 import type { PeContext } from './pe-context.js';
 import { describeArity, type EntryInfo } from './registry.js';
@@ -19,6 +20,8 @@ export interface Delivery {
   readonly args: unknown[];
   readonly reply: FutureRef | null;
   readonly ack: AckRequest | null;
+  /** The frame the arguments were decoded from (remote calls with segments), lent to a borrowing method. */
+  readonly received?: ReceivedFrame | undefined;
 }
 
 /** A runtime-internal entry method (negative id). */
@@ -44,11 +47,14 @@ export class EntryDispatcher {
   readonly #ctx: PeContext;
   readonly #sink: OutcomeSink;
   readonly #internal = new Map<number, InternalEntry>();
+  readonly #lent: LentBuffers;
   #idle: IdleHook = () => undefined;
 
-  constructor(ctx: PeContext, sink: OutcomeSink) {
+  /** `lent` lends received frames to borrowing entry methods and takes them back after the call. */
+  constructor(ctx: PeContext, sink: OutcomeSink, lent: LentBuffers) {
     this.#ctx = ctx;
     this.#sink = sink;
+    this.#lent = lent;
   }
 
   /** Sets the hook run when an element with a pending migration becomes idle. */
@@ -115,9 +121,16 @@ export class EntryDispatcher {
   }
 
   #execute(element: ElementRecord, coll: Collection, entry: EntryInfo, delivery: Delivery): void {
+    const lent = entry.borrows && delivery.received !== undefined ? delivery.received : undefined;
+    if (lent !== undefined) this.#lent.lend(lent);
+    if (!this.#call(element, coll, entry, delivery, lent) && lent !== undefined) this.#lent.settle(lent);
+  }
+
+  /** Runs the call; returns true when it is still running (async), and then settles `lent` when it ends. */
+  #call(element: ElementRecord, coll: Collection, entry: EntryInfo, delivery: Delivery, lent: ReceivedFrame | undefined): boolean {
     if (delivery.args.length < entry.minArgs || delivery.args.length > entry.maxArgs) {
       this.#fail(element, coll, entry.name, delivery, new BadArgumentsError(`${element.label}.${entry.name} takes ${describeArity(entry)}, got ${delivery.args.length}`));
-      return;
+      return false;
     }
     const start = performance.now();
     let result: unknown;
@@ -126,26 +139,29 @@ export class EntryDispatcher {
     } catch (error) {
       element.load += (performance.now() - start) / 1000;
       this.#fail(element, coll, entry.name, delivery, error);
-      return;
+      return false;
     }
     element.load += (performance.now() - start) / 1000;
     if (!isThenable(result)) {
       this.#succeed(element, coll, entry.name, delivery, result);
-      return;
+      return false;
     }
     element.activeAsync++;
     result.then(
       (value) => {
         element.activeAsync--;
         this.#succeed(element, coll, entry.name, delivery, value);
+        if (lent !== undefined) this.#lent.settle(lent);
         this.#afterAsync(element, coll);
       },
       (error: unknown) => {
         element.activeAsync--;
         this.#fail(element, coll, entry.name, delivery, error);
+        if (lent !== undefined) this.#lent.settle(lent);
         this.#afterAsync(element, coll);
       },
     );
+    return true;
   }
 
   #afterAsync(element: ElementRecord, coll: Collection): void {

@@ -3,6 +3,7 @@
  * The codec turns them into frames positionally (see {@link MESSAGE_FIELDS}); the runtime
  * dispatches on `kind`.
  */
+import type { ReceivedFrame } from './lent-buffers.js';
 
 /** Message kind tags. Values are part of the wire format. */
 export const Kind = {
@@ -108,6 +109,8 @@ export interface InvokeMessage {
   readonly ack: AckRequest | null;
   /** Number of times this message was forwarded (guards against loops). */
   readonly hops: number;
+  /** Set on this PE for a call decoded from a frame with segments (never sent): see lent-buffers.ts. */
+  readonly received?: ReceivedFrame;
 }
 
 /** Entry-method call on every element of a collection or section. */

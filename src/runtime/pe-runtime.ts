@@ -18,7 +18,8 @@ import { FutureTable, type Future } from './future.js';
 import { normalizeDims, type Index } from './index-space.js';
 import { EP_ALLREDUCE_RESULT, EP_CHANNEL, EP_RESUME_FROM_SYNC } from './internal-entries.js';
 import { LocationManager } from './location-manager.js';
-import type { CollectionSpec, Message } from './message.js';
+import type { ReceivedFrame } from './lent-buffers.js';
+import { Kind, type CollectionSpec, type Message } from './message.js';
 import { MessageHandler } from './message-handler.js';
 import { OutcomeRouter } from './outcome-router.js';
 import { ProxyBase } from './proxy.js';
@@ -95,7 +96,7 @@ export class PeRuntime {
     const quiescence = new QuiescenceDetector(router, outcomes, new WaveRunner(router, 'qd', snapshot));
     const deadlockRunner = new WaveRunner(router, 'deadlock', snapshot);
     this.#watchdog = new DeadlockWatchdog(counts, deadlockRunner, options.deadlockSeconds, { abort: (m) => router.fatal(m) }, () => this.#mainReturned);
-    const dispatcher = new EntryDispatcher(router, outcomes);
+    const dispatcher = new EntryDispatcher(router, outcomes, router.lent);
     const location = new LocationManager(router, (element, coll, message) => dispatcher.deliver(element, coll, message));
     const reductions = new ReductionManager(router, (name) => registry.reducer(name), outcomes);
     const sections = new SectionManager(router, reductions);
@@ -110,6 +111,7 @@ export class PeRuntime {
       futures,
       host: () => host!,
       atSync: (record) => lb.atSync(record.collection.id, record),
+      lent: router.lent,
     });
     collections = new CollectionManager(router, registry, services, location, reductions, (coll) => this.#lb?.startMeasuring(coll.id), tree);
     host = new RuntimeProxyHost({ ctx: router, collections, location, broadcaster, sections, futures });
@@ -266,8 +268,11 @@ export class PeRuntime {
   }
 
   /** A frame arrived from PE `from`: decode and run it now. Throws ProtocolError when it is not a valid message. */
-  receiveFrame(_from: number, frame: Frame): void {
-    this.#scheduler.enqueue(this.#codec.decode(frame), true);
+  receiveFrame(from: number, frame: Frame): void {
+    const message = this.#codec.decode(frame);
+    // a call whose arguments hold segments may lend them to a borrowing entry method
+    if (message.kind === Kind.Invoke && frame.segments.length > 0) (message as { received?: ReceivedFrame }).received = { from, frame };
+    this.#scheduler.enqueue(message, true);
   }
 
   /** Stops handling messages and rejects every pending future (the job is ending). */

@@ -39,6 +39,8 @@ export interface EntryInfo {
   readonly maxArgs: number;
   /** Buffer messages until this holds. */
   readonly when: WhenPredicate | undefined;
+  /** Whether the method borrows its arguments (listed in the class's `static borrows`; see lent-buffers.ts). */
+  readonly borrows: boolean;
 }
 
 /** "2 arguments", "1 to 3 arguments", "at least 1 argument". */
@@ -63,7 +65,7 @@ export interface ClassInfo {
 }
 
 /** Any chare class (constructor). */
-export type ChareClass = (abstract new (...args: any[]) => object) & { readonly chareKind?: CollectionKind; readonly when?: object };
+export type ChareClass = (abstract new (...args: any[]) => object) & { readonly chareKind?: CollectionKind; readonly when?: object; readonly borrows?: unknown };
 
 interface FrozenRegistry {
   readonly byName: Map<string, ClassInfo>;
@@ -194,11 +196,24 @@ function buildClassInfo(id: number, name: string, cls: ChareClass): ClassInfo {
     if (!methods.has(key)) throw new InvalidArgumentError(`${name}.when names "${key}", which is not an entry method of ${name}`);
     if (typeof when[key] !== 'function') throw new InvalidArgumentError(`${name}.when.${key} must be a function (self, ...args) => boolean`);
   }
+  const borrows = borrowingMethods(name, cls, methods);
   const entries: EntryInfo[] = [...methods.keys()].sort().map((entryName, entryId) => {
     const fn = methods.get(entryName)!;
-    return { id: entryId, name: entryName, fn, minArgs: fn.length, maxArgs: maxParameters(fn), when: when[entryName] as WhenPredicate | undefined };
+    return { id: entryId, name: entryName, fn, minArgs: fn.length, maxArgs: maxParameters(fn), when: when[entryName] as WhenPredicate | undefined, borrows: borrows.has(entryName) };
   });
   return { id, name, cls, kind: cls.chareKind!, entries, entryByName: new Map(entries.map((e) => [e.name, e])) };
+}
+
+/** The entry methods a class's `static borrows` names, checked against its methods. */
+function borrowingMethods(name: string, cls: ChareClass, methods: ReadonlyMap<string, unknown>): Set<string> {
+  const listed = cls.borrows ?? [];
+  if (!Array.isArray(listed) || !listed.every((key) => typeof key === 'string')) {
+    throw new InvalidArgumentError(`${name}.borrows must be an array of entry-method names`);
+  }
+  for (const key of listed as string[]) {
+    if (!methods.has(key)) throw new InvalidArgumentError(`${name}.borrows names "${key}", which is not an entry method of ${name}`);
+  }
+  return new Set(listed as string[]);
 }
 
 function describe(value: unknown): string {

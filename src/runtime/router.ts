@@ -2,9 +2,12 @@
  * Moves messages between this PE's parts and the other PEs: to itself through the scheduler's
  * queue, to others through the transport chosen for that PE (encoded by the codec). Counts
  * created messages for quiescence detection. Implements the {@link PeContext} every part uses.
+ * Received frames lent to borrowing entry methods go back to their transport through it, and
+ * while any is lent, what it sends holds copies of lent arrays instead of the arrays.
  */
 import type { Transport } from '../transport/transport.js';
 import type { Codec } from './codec.js';
+import { LentBuffers } from './lent-buffers.js';
 import { countsForQuiescence, type Message } from './message.js';
 import type { PeContext } from './pe-context.js';
 import type { MessageCounts } from './quiescence.js';
@@ -25,6 +28,8 @@ export class MessageRouter implements PeContext {
   readonly #counter: MessageCounts;
   readonly #failure: FailureHandler;
   #transports: readonly (Transport | undefined)[] = [];
+  /** Frames lent to borrowing entry methods; returned to the transport that delivered them. */
+  readonly lent = new LentBuffers((received) => this.#transports[received.from]?.release?.(received.frame));
 
   constructor(myPe: number, numPes: number, scheduler: Scheduler<Message>, codec: Codec, counter: MessageCounts, failure: FailureHandler) {
     this.myPe = myPe;
@@ -40,7 +45,8 @@ export class MessageRouter implements PeContext {
     this.#transports = transports;
   }
 
-  send(pe: number, message: Message): void {
+  send(pe: number, outgoing: Message): void {
+    const message = this.lent.protect(outgoing);
     if (countsForQuiescence(message.kind)) this.#counter.created++;
     if (pe === this.myPe) {
       this.#scheduler.enqueue(message);

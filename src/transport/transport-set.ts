@@ -9,7 +9,7 @@
  */
 import { BadFlagError, TransportUnavailableError } from '../errors.js';
 import { attachShmRegion, ShmTransport, type ShmRegionDescription } from './shm/index.js';
-import type { Frame, Transport, TransportContext, TransportEvents } from './transport.js';
+import type { Transport, TransportContext, TransportEvents } from './transport.js';
 import { applyUcxEnvironment, loadUcxAddon, UcxTransport } from './ucx/index.js';
 import { WsTransport } from './ws/ws-transport.js';
 
@@ -19,11 +19,6 @@ export const TRANSPORT_NAMES = ['auto', 'ucx', 'ws'] as const;
 /** Transports in order of preference between two PEs that both offer them. */
 const PREFERENCE = ['shm', 'ucx', 'ws'] as const;
 type Kind = (typeof PREFERENCE)[number];
-
-/** A transport that can hand back the memory of a frame nothing refers to any more. */
-interface Releasing {
-  release(frame: Frame): void;
-}
 
 /** Parses a composite address into its parts by transport kind. */
 export function parseCompositeAddress(address: string): Map<string, string> {
@@ -150,7 +145,7 @@ export class TransportSet {
     const events: TransportEvents = {
       onFrame: (from, frame) => {
         ctx.events.onFrame(from, frame);
-        if (frame.segments.length === 0) (this.#byPe[from] as Partial<Releasing> | undefined)?.release?.(frame);
+        if (frame.segments.length === 0) this.#byPe[from]?.release?.(frame);
       },
       onPeerLost: (pe, reason) => ctx.events.onPeerLost(pe, reason),
       onProtocolError: (reason) => ctx.events.onProtocolError(reason),

@@ -81,6 +81,12 @@ export interface Transport {
    * must poll again right away instead (something is already pending).
    */
   arm?(wake: () => void): boolean;
+  /**
+   * Takes back a frame this transport delivered, when the receiver keeps nothing of it: its
+   * memory may serve the next message (views left on it read as empty). Transports without
+   * receive pools do not define it.
+   */
+  release?(frame: Frame): void;
   /** Closes every connection and stops listening. Idempotent. */
   close(): Promise<void>;
 }

@@ -5,6 +5,7 @@ import { RuntimeChareServices, toCallbackTarget } from '../../../src/runtime/cha
 import type { Collection } from '../../../src/runtime/collection.js';
 import type { CollectionManager } from '../../../src/runtime/collection-manager.js';
 import { FutureTable } from '../../../src/runtime/future.js';
+import { LentBuffers } from '../../../src/runtime/lent-buffers.js';
 import { CALLER_TARGET, type CallerFunction, type ProxyHost } from '../../../src/runtime/proxy.js';
 import { ReductionManager } from '../../../src/runtime/reduction-manager.js';
 import { BUILTIN_REDUCERS } from '../../../src/runtime/reducers.js';
@@ -22,6 +23,7 @@ function setup(myPe = 1) {
   const futures = new FutureTable(myPe, { sendFutureValue: () => undefined });
   const syncs: string[] = [];
   const host = {} as ProxyHost;
+  const lent = new LentBuffers(() => undefined);
   const services = new RuntimeChareServices({
     ctx,
     atSync: (record) => void syncs.push(record.label),
@@ -29,9 +31,10 @@ function setup(myPe = 1) {
     reductions,
     futures,
     host: () => host,
+    lent,
   });
   const element = fakeElement(coll, [2]); // homed on PE 1
-  return { ctx, coll, other, reductions, futures, services, element, syncs, host };
+  return { ctx, coll, other, reductions, futures, services, element, syncs, host, lent };
 }
 
 t.test('contributions are numbered per scope: r0, r1, ... sent to the element\'s home', async (t) => {
@@ -44,6 +47,19 @@ t.test('contributions are numbered per scope: r0, r1, ... sent to the element\'s
   t.match(sent[0]!.message, { kind: 6, scope: 7, tag: 'r0', reducer: 'sum', value: 1, count: 1, target: { t: 'future', pe: 0, id: future.id } });
   t.match(sent[1]!.message, { tag: 'r1', reducer: 'max', value: 2 });
   t.strictSame([...element.redNo], [[coll.id, 2]]);
+});
+
+t.test('a contribution holding a lent array carries a copy of it', async (t) => {
+  const { ctx, services, element, lent } = setup(3);
+  const future = new FutureTable(0, { sendFutureValue: () => undefined }).create();
+  const data = new Float64Array([1, 2]);
+  const received = { from: 0, frame: { header: new Uint8Array(8), segments: [new Uint8Array(data.buffer)] } };
+  lent.lend(received);
+  services.contribute(element, data, 'sum', future, undefined);
+  lent.settle(received);
+  const value = (ctx.take()[0]!.message as { value: Float64Array }).value;
+  t.not(value.buffer, data.buffer);
+  t.strictSame([...value], [1, 2]);
 });
 
 t.test('a section has its own numbering', async (t) => {

@@ -3,6 +3,7 @@ import t from 'tap';
 import type { Collection } from '../../../src/runtime/collection.js';
 import type { ElementRecord } from '../../../src/runtime/element.js';
 import { EntryDispatcher, type Delivery, type OutcomeSink } from '../../../src/runtime/entry-dispatcher.js';
+import { LentBuffers, type ReceivedFrame } from '../../../src/runtime/lent-buffers.js';
 import type { AckRequest, FutureRef, SerializedError } from '../../../src/runtime/message.js';
 import type { EntryInfo, WhenPredicate } from '../../../src/runtime/registry.js';
 import { FakePeContext, fakeCollection, fakeElement, waitFor } from './fakes.js';
@@ -14,28 +15,33 @@ interface Outcome {
 }
 
 /** A chare object with a log, and a collection whose entries are the given functions. */
-function setup(methods: Record<string, ((this: Chare, ...args: any[]) => unknown) | { fn: (this: Chare, ...args: any[]) => unknown; when: WhenPredicate }>) {
+type MethodSpec = ((this: Chare, ...args: any[]) => unknown) | { fn: (this: Chare, ...args: any[]) => unknown; when?: WhenPredicate; borrows?: boolean };
+
+function setup(methods: Record<string, MethodSpec>) {
   const ctx = new FakePeContext(1, 2);
   const outcomes: Outcome[] = [];
   const sink: OutcomeSink = {
     sendFutureValue: (_ref: FutureRef, ok: boolean, value: unknown) => void outcomes.push({ kind: 'value', ok, value }),
     acknowledge: (_e: ElementRecord, _c: Collection, _ack: AckRequest, error: SerializedError | null) => void outcomes.push({ kind: 'ack', ok: error === null, value: error }),
   };
-  const dispatcher = new EntryDispatcher(ctx, sink);
+  const released: ReceivedFrame[] = [];
+  const lent = new LentBuffers((received) => void released.push(received));
+  const dispatcher = new EntryDispatcher(ctx, sink, lent);
   const coll = fakeCollection({ numPes: 2, entries: Object.keys(methods) });
   const entries = coll.info.entries as EntryInfo[];
   Object.entries(methods).forEach(([name, spec], id) => {
     const fn = typeof spec === 'function' ? spec : spec.fn;
-    entries[id] = { id, name, fn: fn as EntryInfo['fn'], minArgs: fn.length, maxArgs: Infinity, when: typeof spec === 'function' ? undefined : spec.when };
+    const options: { when?: WhenPredicate; borrows?: boolean } = typeof spec === 'function' ? {} : spec;
+    entries[id] = { id, name, fn: fn as EntryInfo['fn'], minArgs: fn.length, maxArgs: Infinity, when: options.when, borrows: options.borrows ?? false };
   });
   const element = fakeElement(coll, [0]);
   const chare: Chare = { log: [], ready: false };
   element.obj = chare;
   coll.local.set(element.key, element);
   const ep = (name: string): number => Object.keys(methods).indexOf(name);
-  const call = (name: string, args: unknown[] = [], reply: FutureRef | null = null, ack: AckRequest | null = null): void =>
-    dispatcher.deliver(element, coll, { ep: ep(name), args, reply, ack });
-  return { ctx, outcomes, dispatcher, coll, element, chare, call, ep };
+  const call = (name: string, args: unknown[] = [], reply: FutureRef | null = null, ack: AckRequest | null = null, received?: ReceivedFrame): void =>
+    dispatcher.deliver(element, coll, { ep: ep(name), args, reply, ack, received });
+  return { ctx, outcomes, dispatcher, coll, element, chare, call, ep, lent, released };
 }
 
 interface Chare {
@@ -263,4 +269,77 @@ t.test('internal entries run their handler; unknown ones are dropped with a warn
   t.strictSame(seen, [['x', 1]]);
   dispatcher.deliver(element, coll, { ep: -9, args: [], reply: null, ack: null });
   t.match(ctx.warnings[0], /unknown internal entry -9/);
+});
+
+/** A received frame whose one segment holds `values`, as a transport would deliver it. */
+function receivedFrame(values: number[]): { received: ReceivedFrame; view: Float64Array } {
+  const view = new Float64Array(values);
+  return { received: { from: 0, frame: { header: new Uint8Array(8), segments: [new Uint8Array(view.buffer)] } }, view };
+}
+
+t.test('a borrowing method lends the frame for the call and hands it back when it returns', async (t) => {
+  const { call, released, lent } = setup({
+    sum: {
+      borrows: true,
+      fn(this: Chare, data: Float64Array) {
+        this.log.push(lent.active, data.reduce((a, b) => a + b, 0));
+      },
+    },
+  });
+  const { received, view } = receivedFrame([1, 2, 3]);
+  call('sum', [view], null, null, received);
+  t.equal(released.length, 1, 'handed back once');
+  t.equal(released[0], received);
+  t.notOk(lent.active, 'nothing lent after the call');
+});
+
+t.test('a borrowing method that throws still hands its frame back', async (t) => {
+  const { call, released, outcomes } = setup({ fail: { borrows: true, fn: () => { throw new Error('boom'); } } });
+  const { received, view } = receivedFrame([1]);
+  call('fail', [view], REPLY, null, received);
+  t.equal(released.length, 1);
+  t.equal(outcomes[0]?.ok, false, 'the error reaches the caller');
+});
+
+t.test('an async borrowing method keeps its frame until its promise settles', async (t) => {
+  let finish!: () => void;
+  const { call, released, lent } = setup({
+    later: { borrows: true, fn: () => new Promise<void>((resolve) => (finish = resolve)) },
+  });
+  const { received, view } = receivedFrame([1]);
+  call('later', [view], null, null, received);
+  t.equal(released.length, 0, 'still lent while the method awaits');
+  t.ok(lent.active);
+  finish();
+  await waitFor(() => released.length === 1, 'the hand-back');
+  t.notOk(lent.active);
+});
+
+t.test('methods that do not borrow, and calls without a frame, hand nothing back', async (t) => {
+  const { call, released, chare } = setup({
+    keep(this: Chare, data: Float64Array) {
+      this.log.push(data);
+    },
+    lend: { borrows: true, fn: () => undefined },
+  });
+  const { received, view } = receivedFrame([1]);
+  call('keep', [view], null, null, received);
+  call('lend', [view]);
+  t.equal(released.length, 0);
+  t.equal(chare.log[0], view, 'the kept array is the received one');
+});
+
+t.test('a borrowing call held by its when condition is lent when it runs, not before', async (t) => {
+  const { call, released, chare } = setup({
+    open(this: Chare) {
+      this.ready = true;
+    },
+    take: { borrows: true, when: (self: Chare) => self.ready, fn(this: Chare, data: Float64Array) { this.log.push(data[0]); } },
+  });
+  const { received, view } = receivedFrame([5]);
+  call('take', [view], null, null, received);
+  t.equal(released.length, 0, 'held, not handed back');
+  call('open');
+  t.strictSame(chare.log, [5]);
+  t.equal(released.length, 1);
 });

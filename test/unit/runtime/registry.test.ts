@@ -170,6 +170,33 @@ t.test('the when table is validated', async (t) => {
   t.throws(() => r2.freeze(), { name: 'InvalidArgumentError', message: /NotAFunction\.when\.take must be a function/ });
 });
 
+t.test('the borrows list is validated and marks its entry methods', async (t) => {
+  class Sink extends ChareArray {
+    static borrows = ['take'];
+    take(_data: Float64Array): void {}
+    keep(_data: Float64Array): void {}
+  }
+  const info = frozen([Sink]).classInfo(Sink);
+  t.equal(info.entryByName.get('take')!.borrows, true);
+  t.equal(info.entryByName.get('keep')!.borrows, false, 'methods not listed keep their arguments');
+
+  class WrongName extends ChareArray {
+    static borrows = ['nope'];
+    take(): void {}
+  }
+  const r1 = new Registry();
+  r1.registerClasses([WrongName]);
+  t.throws(() => r1.freeze(), { name: 'InvalidArgumentError', message: /WrongName\.borrows names "nope", which is not an entry method/ });
+
+  class NotAList extends ChareArray {
+    static borrows = 'take';
+    take(): void {}
+  }
+  const r2 = new Registry();
+  r2.registerClasses([NotAList]);
+  t.throws(() => r2.freeze(), { name: 'InvalidArgumentError', message: /NotAList\.borrows must be an array of entry-method names/ });
+});
+
 t.test('two different classes with one name are refused; the same class twice is fine', async (t) => {
   const registry = new Registry();
   registry.registerClasses([Alpha, Alpha]);

@@ -69,6 +69,29 @@ t.test('a message to another PE is encoded and sent on that PE\'s transport', as
   t.equal(a.sent[0]!.pe, 0);
 });
 
+t.test('while a frame is lent, messages carry copies of its arrays, to this PE and to others', async (t) => {
+  const { router, handled } = setup();
+  const released: Frame[] = [];
+  const a = { ...recordingTransport('a'), release: (frame: Frame) => void released.push(frame) };
+  const b = recordingTransport('b');
+  router.setTransports([a, undefined, b]);
+  const segment = new Float64Array([4, 5]);
+  const received = { from: 0, frame: { header: new Uint8Array(8), segments: [new Uint8Array(segment.buffer)] } };
+  router.lent.lend(received);
+  const message: Message = { kind: Kind.FutureValue, id: 1, ok: true, value: [segment] };
+  router.send(1, message);
+  router.send(2, message);
+  router.lent.settle(received);
+  t.strictSame(released, [received.frame], 'settling hands the frame back to the transport that delivered it');
+  t.not(b.sent[0]!.frame.segments[0]!.buffer, segment.buffer, 'the remote frame does not alias the lent memory');
+  await waitFor(() => handled.length === 1, 'the local message');
+  const local = (handled[0] as { value: Float64Array[] }).value[0]!;
+  t.not(local.buffer, segment.buffer, 'the local message holds a copy');
+  t.strictSame([...local], [4, 5]);
+  t.equal(message.value, (message as { value: unknown[] }).value, 'the sent message itself is left alone');
+  t.equal((message as { value: Float64Array[] }).value[0], segment);
+});
+
 t.test('created messages are counted for quiescence, quiescence messages are not', async (t) => {
   const { router, counts } = setup();
   const a = recordingTransport('a');

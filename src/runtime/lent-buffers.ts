@@ -1,0 +1,121 @@
+/**
+ * Borrowed arguments (`static borrows = [...]` on a chare class): the typed arrays a borrowing
+ * entry method receives are views on the transport's receive memory, lent to the call. When the
+ * call is over (it returned, or its promise settled) the frame goes back to the transport, whose
+ * pool reuses the memory for the next message of that size; the lent ArrayBuffers are detached
+ * then, so a view kept by mistake reads as empty, never as another message's data.
+ *
+ * While anything is lent, whatever leaves the call through the runtime is made safe here: a
+ * message sent (to this PE or another), a reduction contribution, or a return value that holds a
+ * lent array gets a copy of that array instead, so forwarding a borrowed argument is correct,
+ * only not free. Nothing is walked while nothing is lent.
+ */
+import { Buffer } from 'node:buffer';
+import type { Frame } from '../transport/transport.js';
+
+/** A received frame and the PE it came from, kept with the call decoded from it. */
+export interface ReceivedFrame {
+  readonly from: number;
+  readonly frame: Frame;
+}
+
+/** Hands a received frame back to the transport that delivered it. */
+export type FrameRelease = (received: ReceivedFrame) => void;
+
+/** The buffers lent to running borrowing calls of one PE. */
+export class LentBuffers {
+  /** Lent ArrayBuffers, with how many lent frames hold each (a small part may share a block). */
+  readonly #lent = new Map<ArrayBufferLike, number>();
+  readonly #release: FrameRelease;
+
+  /** `release` takes a frame back once no call borrows it any more. */
+  constructor(release: FrameRelease) {
+    this.#release = release;
+  }
+
+  /** Whether any buffer is lent now (outgoing values are checked only then). */
+  get active(): boolean {
+    return this.#lent.size > 0;
+  }
+
+  /** Lends the buffers of `received` to a call that is about to run. */
+  lend(received: ReceivedFrame): void {
+    for (const buffer of buffersOf(received.frame)) this.#lent.set(buffer, (this.#lent.get(buffer) ?? 0) + 1);
+  }
+
+  /** The call that borrowed `received` is over: its buffers stop being lent and the frame goes back. */
+  settle(received: ReceivedFrame): void {
+    for (const buffer of buffersOf(received.frame)) {
+      const holders = this.#lent.get(buffer) ?? 0;
+      if (holders <= 1) this.#lent.delete(buffer);
+      else this.#lent.set(buffer, holders - 1);
+    }
+    this.#release(received);
+  }
+
+  /**
+   * `value` with a copy in place of every lent typed array, DataView or ArrayBuffer inside it;
+   * the containers on the way (arrays, plain objects, Maps, Sets) are copied only where something
+   * inside them was. The value itself is returned when nothing in it is lent.
+   */
+  protect<T>(value: T): T {
+    if (this.#lent.size === 0) return value;
+    return this.#copyLent(value) as T;
+  }
+
+  #copyLent(value: unknown): unknown {
+    if (typeof value !== 'object' || value === null) return value;
+    if (ArrayBuffer.isView(value)) return this.#lent.has(value.buffer) ? copyView(value) : value;
+    if (value instanceof ArrayBuffer) return this.#lent.has(value) ? value.slice(0) : value;
+    if (Array.isArray(value)) return this.#copyArray(value) ?? value;
+    if (value instanceof Map) {
+      const entries = this.#copyArray([...value].flat());
+      if (entries === null) return value;
+      const copy = new Map();
+      for (let i = 0; i < entries.length; i += 2) copy.set(entries[i], entries[i + 1]);
+      return copy;
+    }
+    if (value instanceof Set) {
+      const members = this.#copyArray([...value]);
+      return members === null ? value : new Set(members);
+    }
+    const proto = Object.getPrototypeOf(value);
+    if (proto !== Object.prototype && proto !== null) return value;
+    let copy: Record<string, unknown> | null = null;
+    for (const key of Object.keys(value)) {
+      const field = (value as Record<string, unknown>)[key];
+      const safe = this.#copyLent(field);
+      if (safe === field) continue;
+      copy ??= { ...(value as Record<string, unknown>) };
+      copy[key] = safe;
+    }
+    return copy ?? value;
+  }
+
+  /** A copy of `items` with its lent parts copied, or null when none is lent. */
+  #copyArray(items: unknown[]): unknown[] | null {
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i];
+      const safe = this.#copyLent(item);
+      if (safe === item) continue;
+      copy ??= items.slice();
+      copy[i] = safe;
+    }
+    return copy;
+  }
+}
+
+/** The distinct ArrayBuffers behind a frame's header and segments. */
+function buffersOf(frame: Frame): Set<ArrayBufferLike> {
+  const buffers = new Set<ArrayBufferLike>([frame.header.buffer]);
+  for (const segment of frame.segments) buffers.add(segment.buffer);
+  return buffers;
+}
+
+/** A copy of a view, of the same class, in memory of its own. */
+function copyView(view: ArrayBufferView): ArrayBufferView {
+  if (Buffer.isBuffer(view)) return Buffer.from(view);
+  if (view instanceof DataView) return new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  return (view as unknown as { slice(): ArrayBufferView }).slice();
+}
