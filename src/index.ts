@@ -22,6 +22,7 @@ export type {
   ArrayProxy,
   BroadcastCaller,
   ChareProxy,
+  BorrowedEntries,
   ElementCaller,
   ElementProxy,
   EntryName,

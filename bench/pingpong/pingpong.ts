@@ -3,14 +3,18 @@
  * latency for 1 B .. 4 MiB, then windowed bandwidth (64 messages in flight, one ack per
  * window). Prints one JSON line per measurement.
  *
- *     charmrun +p2 bench/pingpong/pingpong.ts [--max BYTES] [--label NAME]
+ *     charmrun +p2 bench/pingpong/pingpong.ts [--min BYTES] [--max BYTES] [--only latency|bandwidth]
+ *                 [--label NAME] [--keep-arrays]
  */
-import { charm, ChareArray, type Future } from 'charm4ts';
+import { charm, ChareArray, type BorrowedEntries, type Future } from 'charm4ts';
 import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
 
 class Endpoint extends ChareArray<Endpoint> {
-  /** The streamed messages are only counted: their memory goes back to the transport after each call. */
-  static borrows = ['sink'];
+  /**
+   * The streamed messages are only counted: their memory goes back to the transport after each
+   * call. `--keep-arrays` measures the default instead (every received array the program's own).
+   */
+  static borrows: BorrowedEntries<Endpoint> = process.argv.includes('--keep-arrays') ? [] : ['sink'];
   #remaining = 0;
   #done: Future<number> | undefined;
   #start = 0;
@@ -73,17 +77,24 @@ charm.start(async (args) => {
     return;
   }
   const max = Number(flag(args, '--max', String(4 << 20)));
+  const min = Number(flag(args, '--min', '1'));
+  const only = flag(args, '--only', 'both');
+  if (!['both', 'latency', 'bandwidth'].includes(only)) {
+    charm.abort(`--only takes latency or bandwidth, not "${only}"`);
+    return;
+  }
+  const sizes = messageSizes(max).filter((size) => size >= min);
   const label = flag(args, '--label', 'charm4ts');
   const pair = charm.createArray(Endpoint, 2);
   const first = pair.at(0);
-  for (const size of messageSizes(max)) {
+  for (const size of only === 'bandwidth' ? [] : sizes) {
     const data = new Uint8Array(size).fill(7);
     await timed(first, data, warmupIterations(size));
     const seconds = await medianBatch(() => timed(first, data, latencyIterations(size)));
     const iterations = latencyIterations(size);
     console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
   }
-  for (const size of messageSizes(max)) {
+  for (const size of only === 'latency' ? [] : sizes) {
     const data = new Uint8Array(size).fill(7);
     first.remember(data);
     const windows = bandwidthWindows(size);

@@ -111,3 +111,10 @@ export type ReductionTarget = Future<any> | ElementCaller<any> | BroadcastCaller
 export type WhenConditions<T> = {
   readonly [K in EntryName<T>]?: (self: T, ...args: Parameters<Extract<T[K], AnyFn>>) => boolean;
 };
+
+/**
+ * Entry methods of chare class T that borrow their arguments: the typed arrays they receive
+ * from another PE are valid until the method returns (or its promise settles), after which the
+ * transport reuses their memory. Declare as `static borrows: BorrowedEntries<MyChare> = ['method']`.
+ */
+export type BorrowedEntries<T> = readonly EntryName<T>[];

@@ -4,7 +4,7 @@
  * pools receive memory, and is left alone otherwise), and stay intact when the method forwards
  * them, contributes them, sends them to a future, returns them or awaits before reading them.
  */
-import { charm, ChareArray, Reducer, type Future } from 'charm4ts';
+import { charm, ChareArray, Reducer, type BorrowedEntries, type Future } from 'charm4ts';
 import { check, checkEqual } from './check.js';
 
 /** Doubles per message: 512 KiB, well above every transport's small-message size. */
@@ -28,7 +28,7 @@ function matches(data: Float64Array, from: number, round: number): boolean {
 const POOLED = new Set(['ucx', 'shm']);
 
 class Holder extends ChareArray<Holder> {
-  static borrows = ['take', 'relay', 'later', 'echo'];
+  static borrows: BorrowedEntries<Holder> = ['take', 'relay', 'later', 'echo'];
   readonly count: number;
   kept: Float64Array | null = null;
   keptFrom = -1;
