@@ -8,7 +8,7 @@ import { ROOT, program, runCharmrun, runNode } from './harness.js';
 const REPLAY = `${ROOT}dist/cli/lb-replay.js`;
 
 t.test('+stats reports every step with max/avg before and after', async (t) => {
-  const result = await runCharmrun(program('migration.ts'), { pes: 3, flags: ['+balancer', 'GreedyLB', '+stats'], args: ['lb', '4'] });
+  const result = await runCharmrun(program('migration.ts'), { pes: 3, flags: ['+balancer', 'GreedyLB', '+stats'], args: ['lb', '4', 'some'] });
   t.equal(result.code, 0, result.stderr);
   t.match(result.stdout, /\[charm4ts LB\] step 0 array \d+ of Hopper: 13 objects, GreedyLB: max\/avg \d+\.\d+ -> \d+\.\d+ \(predicted\), \d+ migrations, decision \d+\.\d+ ms/);
   t.equal(result.stdout.match(/\[charm4ts LB\] step \d+ array/g)?.length, 4, 'one line per step');
