@@ -1,7 +1,7 @@
 /**
  * Runs one feature program under charmrun on 1, 2, 3 and 4 PEs (one process each, default
- * transport: UCX where it is available), on 3 PEs over ws, and on 4 PEs as 2 processes of
- * 2 threads (++ppn 2), and expects it to print "OK <feature>" and exit 0.
+ * transport: UCX where it is available), on 3 PEs over ws, on 2 PEs as threads of one process
+ * and on 4 PEs as 2 processes of 2 threads (++ppn 2), and expects it to print "OK <feature>" and exit 0.
  */
 import type { Test } from 'tap';
 import { loadUcxAddon } from '../../src/transport/ucx/index.js';
@@ -18,6 +18,7 @@ export const PLACEMENTS: readonly { readonly pes: number; readonly flags: readon
   { pes: 3, flags: [], label: `3 PEs (${AUTO_TRANSPORT})` },
   { pes: 4, flags: [], label: `4 PEs (${AUTO_TRANSPORT})` },
   { pes: 3, flags: ['++transport', 'ws'], label: '3 PEs (ws)' },
+  { pes: 2, flags: ['++ppn', '2'], label: '2 PEs as 1 process x 2 threads' },
   { pes: 4, flags: ['++ppn', '2'], label: '4 PEs as 2 processes x 2 threads' },
 ];
 

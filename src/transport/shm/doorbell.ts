@@ -78,6 +78,11 @@ export class Doorbell {
     Atomics.store(this.#control, this.#parkedSlot, 0);
   }
 
+  /** Wakes this PE now if it is parked (as a peer would), so that its `wake` runs from the event loop. */
+  ring(): void {
+    ringDoorbell(this.#control, this.#parkedSlot, this.#bellSlot);
+  }
+
   /** Rings this PE's own doorbell so that an outstanding wait ends (used when closing). */
   release(): void {
     this.unpark();

@@ -54,16 +54,19 @@ export class FrameReader {
 
   /**
    * Delivers up to `maxFrames` complete frames, in ring order, through `deliver`; stops early
-   * when `deliver` returns false. Returns the number delivered; {@link moved} tells how many
-   * bytes were consumed (progress on a frame that is still incomplete counts too). Throws
-   * ProtocolError when the stream is not made of frames (a bug: both ends are this code).
+   * when `deliver` returns false, and begins no further frame once `maxBytes` bytes were
+   * consumed (a frame already begun is still copied as far as it is published). Returns the
+   * number delivered; {@link moved} tells how many bytes were consumed (progress on a frame that
+   * is still incomplete counts too). Throws ProtocolError when the stream is not made of frames
+   * (a bug: both ends are this code).
    */
-  read(maxFrames: number, deliver: (frame: Frame) => boolean): number {
+  read(maxFrames: number, maxBytes: number, deliver: (frame: Frame) => boolean): number {
     let frames = 0;
     let moved = 0;
     try {
       while (frames < maxFrames) {
         if (this.#header === null) {
+          if (moved >= maxBytes) break;
           const started = this.#begin();
           if (started === 0) break;
           moved += started;

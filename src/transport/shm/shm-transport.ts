@@ -8,12 +8,15 @@
  * - **Reliable and FIFO per PE pair**: one ring per ordered pair, one writer and one reader
  *   each; frames are delivered whole, exactly once, in `send` order.
  * - **`send` never blocks**: what does not fit waits in a per-peer backlog (in order, behind
- *   anything already waiting) and is written by later `send`s and by `poll`. It never spins
+ *   anything already waiting) and is written by later `send`s and by `poll` (a PE that sends
+ *   while parked is woken once the reader has freed space). It never spins
  *   for space: the reader may be a thread that drains only when this one returns to its loop.
  * - **Ownership**: `send` keeps references to the frame's header and segments until they are
  *   in the ring (the caller must not modify them after `send`). A received frame's header and
  *   segments are fresh memory that belongs to the receiver for good (see receive-buffers.ts).
- * - **Progress**: `poll` flushes backlogs and drains every incoming ring; `arm` parks on the
+ * - **Progress**: `poll` flushes backlogs and drains every incoming ring (up to a frame and a
+ *   byte budget per ring: a receiver takes what it can handle, the rest waits in the ring and
+ *   the sender's backlog); `arm` parks on the
  *   PE's doorbell with `Atomics.waitAsync` (see doorbell.ts for why no wake-up is lost), so an
  *   idle PE uses no CPU and its event loop stays free.
  * - **Lost peers**: a PE whose transport closed is reported once through `onPeerLost`, after
@@ -37,6 +40,13 @@ export interface ShmTransportOptions {
   readonly chunkBytes?: number;
   /** Most frames taken from one ring per `poll` (default 64), so one busy sender cannot starve the others. */
   readonly maxFramesPerPoll?: number;
+  /**
+   * Bytes after which one `poll` begins no further frame from a ring (default 1 MiB). Frames
+   * wait in the ring (and their sender's backlog) rather than in receive memory until the
+   * receiver has handled what it took, so released receive buffers are reused instead of
+   * every message of a long stream getting fresh memory.
+   */
+  readonly maxBytesPerPoll?: number;
   /** Receive memory, shared by the incoming rings (default: a {@link ReceivePool}, see receive-buffers.ts). */
   readonly buffers?: ReceiveBuffers;
   /** Most bytes of released receive buffers the default pool keeps for reuse (default 64 MiB). */
@@ -66,6 +76,7 @@ export class ShmTransport extends TransportBase {
   readonly #region: ShmRegion;
   readonly #local: number;
   readonly #maxFrames: number;
+  readonly #maxBytes: number;
   /** Indexed by the peer's local index in the region (undefined for this PE). */
   readonly #peers: (Peer | undefined)[] = [];
   readonly #list: Peer[] = [];
@@ -86,6 +97,7 @@ export class ShmTransport extends TransportBase {
     this.#region = region;
     this.#local = context.pe - region.firstPe;
     this.#maxFrames = options.maxFramesPerPoll ?? 64;
+    this.#maxBytes = options.maxBytesPerPoll ?? 1 << 20;
     const control = region.control;
     this.#doorbell = new Doorbell(control, region.peWord(this.#local, Word.Parked), region.peWord(this.#local, Word.Doorbell));
     this.#epoch = Atomics.load(control, Word.CloseEpoch);
@@ -169,7 +181,15 @@ export class ShmTransport extends TransportBase {
       return;
     }
     const waiting = peer.outbox.waiting;
-    if (peer.outbox.send(frame) && waiting === 0) this.#backlogged++;
+    if (!peer.outbox.send(frame)) return;
+    if (waiting === 0) this.#backlogged++;
+    // Sent while parked (from a timer or a promise continuation, outside a scheduler turn):
+    // nothing polls until the doorbell rings, so ask the reader to ring it when it frees space,
+    // as arm does, and ring it now if the space is already there.
+    if (this.#doorbell.parked) {
+      peer.outbox.requestSpace();
+      if (peer.outbox.canMove()) this.#doorbell.ring();
+    }
   }
 
   /**
@@ -266,7 +286,7 @@ export class ShmTransport extends TransportBase {
 
   #read(peer: Peer): number {
     try {
-      return peer.reader.read(this.#maxFrames, peer.deliver);
+      return peer.reader.read(this.#maxFrames, this.#maxBytes, peer.deliver);
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       // Both ends are this code: a ring out of step is a bug, and nothing after it can be trusted.

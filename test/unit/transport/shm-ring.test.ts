@@ -39,8 +39,8 @@ interface Pair {
   producer: RingProducer;
   reader: FrameReader;
   received: Frame[];
-  /** Reads whatever is complete. */
-  drain(max?: number): number;
+  /** Reads whatever is complete (at most `max` frames, beginning none after `maxBytes` bytes). */
+  drain(max?: number, maxBytes?: number): number;
 }
 
 function pair(ringBytes = RING, options: { startCounter?: number; largeSegmentBytes?: number } = {}): Pair {
@@ -63,8 +63,8 @@ function pair(ringBytes = RING, options: { startCounter?: number; largeSegmentBy
     producer,
     reader,
     received,
-    drain: (max = 1 << 20) =>
-      reader.read(max, (frame) => {
+    drain: (max = 1 << 20, maxBytes = Infinity) =>
+      reader.read(max, maxBytes, (frame) => {
         received.push(frame);
         return true;
       }),
@@ -154,6 +154,19 @@ t.test('many small frames, delivered in order, with a per-read limit', async (t)
   t.equal(overLimit, 0, 'a read never delivers more than its limit');
   t.equal(p.received.length, count);
   t.ok(p.received.every((f, i) => matches(f, i, i % 9, sizes(i))));
+});
+
+t.test('a byte budget stops a read before the next frame, never inside one', async (t) => {
+  const p = pair();
+  const size = 5000;
+  for (let i = 0; i < 6; i++) pushThrough(p, patternFrame(i, 8, [size]));
+  // a frame takes `size` bytes of ring plus under 50 of descriptor and header
+  const budget = 2 * size + 100;
+  t.equal(p.drain(64, budget), 3, 'frames are begun while fewer than maxBytes were consumed');
+  t.ok(p.reader.moved > budget, 'the last frame begun was completed past the budget');
+  t.equal(p.drain(64, 1), 1, 'a budget of one byte still delivers one frame');
+  t.equal(p.drain(), 2, 'the rest waited in the ring');
+  t.ok(p.received.every((f, i) => matches(f, i, 8, [size])), 'in order and intact');
 });
 
 t.test('odd segment lengths decode as 8-byte aligned views, small and large', async (t) => {

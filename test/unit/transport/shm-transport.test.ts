@@ -166,6 +166,22 @@ t.test('a sender parked on a full ring wakes when the receiver frees space', asy
   for (const transport of transports) await transport.close();
 });
 
+t.test('a frame sent while parked, larger than the ring, is flushed after a wake-up', async (t) => {
+  const { transports, recorded } = setup(2);
+  const [a, b] = transports;
+  let woken = 0;
+  t.equal(a!.arm(() => woken++), true, 'idle: parked');
+  // a send from outside a scheduler turn: the PE stays parked, its backlog must not be forgotten
+  a!.send(11, frameOf(1, 300_000));
+  t.equal(a!.backlogFrames, 1);
+  b!.poll();
+  await tick(5);
+  t.equal(woken, 1, 'freeing space woke the parked sender');
+  pump(transports, () => recorded[1]!.frames.length === 1);
+  t.ok(isFrameOf(recorded[1]!.frames[0]!.frame, 1, 300_000));
+  for (const transport of transports) await transport.close();
+});
+
 t.test('close: earlier frames first, then one peer-lost report; later sends are dropped', async (t) => {
   const { transports, recorded } = setup(2);
   const [a, b] = transports;
