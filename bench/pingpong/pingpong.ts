@@ -5,16 +5,20 @@
  *
  *     charmrun +p2 bench/pingpong/pingpong.ts [--min BYTES] [--max BYTES] [--only latency|bandwidth]
  *                 [--label NAME] [--keep-arrays]
+ *
+ * By default the measured entry methods borrow their arguments (Charm++'s marshalled-parameter
+ * semantics): a received array goes back to the transport when the call returns, and each
+ * endpoint answers with a payload of its own, as OSU's latency test receives into one buffer and
+ * sends from another. `--keep-arrays` measures the default semantics instead: every received
+ * array is the program's own, and the ping-pong sends the received array back.
  */
 import { charm, ChareArray, type BorrowedEntries, type Future } from 'charm4ts';
 import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
 
+const keepArrays = process.argv.includes('--keep-arrays');
+
 class Endpoint extends ChareArray<Endpoint> {
-  /**
-   * The streamed messages are only counted: their memory goes back to the transport after each
-   * call. `--keep-arrays` measures the default instead (every received array the program's own).
-   */
-  static borrows: BorrowedEntries<Endpoint> = process.argv.includes('--keep-arrays') ? [] : ['sink'];
+  static borrows: BorrowedEntries<Endpoint> = keepArrays ? [] : ['ping', 'pong', 'sink'];
   #remaining = 0;
   #done: Future<number> | undefined;
   #start = 0;
@@ -29,11 +33,11 @@ class Endpoint extends ChareArray<Endpoint> {
     this.thisProxy.at(1).pong(data);
   }
   pong(data: Uint8Array): void {
-    this.thisProxy.at(0).ping(data);
+    this.thisProxy.at(0).ping(this.#reply(data));
   }
   ping(data: Uint8Array): void {
     if (--this.#remaining > 0) {
-      this.thisProxy.at(1).pong(data);
+      this.thisProxy.at(1).pong(this.#reply(data));
       return;
     }
     this.#done!.send((performance.now() - this.#start) / 1000);
@@ -59,9 +63,13 @@ class Endpoint extends ChareArray<Endpoint> {
     }
     this.#done!.send((performance.now() - this.#start) / 1000);
   }
-  /** Sets the payload that later windows resend. */
+  /** Sets this endpoint's own payload: what later windows send, and the ping-pong's answer when arguments are borrowed. */
   remember(data: Uint8Array): void {
     this.#lastData = data;
+  }
+  /** What to send back for `received`: the received array itself when it is ours to keep, else our own payload. */
+  #reply(received: Uint8Array): Uint8Array {
+    return keepArrays ? received : this.#lastData!;
   }
 }
 charm.register(Endpoint);
@@ -89,6 +97,7 @@ charm.start(async (args) => {
   const first = pair.at(0);
   for (const size of only === 'bandwidth' ? [] : sizes) {
     const data = new Uint8Array(size).fill(7);
+    await pair.remember.awaitable(data);
     await timed(first, data, warmupIterations(size));
     const seconds = await medianBatch(() => timed(first, data, latencyIterations(size)));
     const iterations = latencyIterations(size);
