@@ -1,6 +1,7 @@
 // The receive path: the active-message handler checks the control header,
 // takes a pool block for the part, copies eager data into it or starts a
-// rendezvous receive into it, and queues the part for delivery.
+// rendezvous receive into it (or, while enough rendezvous bytes are in flight,
+// defers that receive), and queues the part for delivery.
 #include <cstring>
 #include <new>
 
@@ -50,9 +51,44 @@ std::string CheckControl(const uint32_t* words, size_t headerLength, size_t data
 
 }  // namespace
 
+// Rendezvous receives in flight are limited to this many bytes (one larger message may always
+// start alone). A sender that streams large messages faster than the receiver handles them would
+// otherwise have every one of them received at once, each into a fresh block, since the blocks
+// of handled messages return only after the burst: with the limit, a message is received once
+// earlier ones were delivered and, when the program is done with them, returned to the pool.
+constexpr size_t kMaxRendezvousBytesInFlight = 16 << 20;
+
 ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength, void* data, size_t length,
                                         const ucp_am_recv_param_t* param) {
   if (destroyed_) return UCS_OK;
+  const bool rendezvous = (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0;
+  const bool mustWait = !deferredReceives_.empty() ||
+                        (rendezvousBytesInFlight_ != 0 && rendezvousBytesInFlight_ + length > kMaxRendezvousBytesInFlight);
+  if (rendezvous && mustWait) {
+    // UCX keeps a rendezvous descriptor for as long as the handler returns UCS_INPROGRESS.
+    DeferredReceive waiting;
+    waiting.data = data;
+    waiting.length = length;
+    const auto* bytes = static_cast<const uint8_t*>(header);
+    waiting.header.assign(bytes, bytes + headerLength);
+    deferredReceives_.push_back(std::move(waiting));
+    return UCS_INPROGRESS;
+  }
+  return AcceptPart(header, headerLength, data, length, rendezvous, false);
+}
+
+void UcxWorker::StartDeferredReceives() {
+  while (!deferredReceives_.empty() && !destroyed_) {
+    DeferredReceive& next = deferredReceives_.front();
+    if (rendezvousBytesInFlight_ != 0 && rendezvousBytesInFlight_ + next.length > kMaxRendezvousBytesInFlight) return;
+    DeferredReceive waiting = std::move(next);
+    deferredReceives_.pop_front();
+    AcceptPart(waiting.header.data(), waiting.header.size(), waiting.data, waiting.length, true, true);
+  }
+}
+
+ucs_status_t UcxWorker::AcceptPart(const void* header, size_t headerLength, void* data, size_t length, bool rendezvous,
+                                   bool deferred) {
   // The header may be unaligned inside UCX's receive buffer: read it through a copy.
   uint32_t fixed[wire::kFixedWords] = {};
   if (headerLength >= sizeof(fixed)) std::memcpy(fixed, header, sizeof(fixed));
@@ -65,6 +101,7 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
     WorkerEvent event{WorkerEvent::Kind::kProtocolError};
     event.message = "out of memory for a UCX message of " + std::to_string(length) + " bytes";
     events_.push_back(std::move(event));
+    if (deferred) ucp_am_data_release(worker_.get(), data);
     return UCS_OK;
   }
   if (headerLength != 0) std::memcpy(block->data, header, headerLength);
@@ -77,10 +114,12 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
     WorkerEvent event{WorkerEvent::Kind::kProtocolError};
     event.message = std::move(problem);
     events_.push_back(std::move(event));
-    return UCS_OK;  // for a rendezvous message this tells the sender it is done
+    // For a rendezvous message, UCS_OK (or releasing a deferred one) tells the sender it is done.
+    if (deferred) ucp_am_data_release(worker_.get(), data);
+    return UCS_OK;
   }
 
-  if ((param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) == 0) {
+  if (!rendezvous) {
     if (length != 0) std::memcpy(block->data + prefix, data, length);
     WorkerEvent event{WorkerEvent::Kind::kPart};
     event.block = block;
@@ -96,6 +135,7 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
   record->prefix = prefix;
   record->length = length;
   receivesInFlight_.PushBack(record);
+  rendezvousBytesInFlight_ += length;
   ucp_request_param_t receive{};
   receive.op_attr_mask = UCP_OP_ATTR_FIELD_CALLBACK | UCP_OP_ATTR_FIELD_USER_DATA;
   receive.cb.recv_am = ReceiveDoneTrampoline;
@@ -109,6 +149,7 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
 
 void UcxWorker::OnReceiveDone(ReceiveRecord* record, ucs_status_t status) {
   receivesInFlight_.Remove(record);
+  rendezvousBytesInFlight_ -= record->length;
   if (status == UCS_OK && !destroyed_) {
     WorkerEvent event{WorkerEvent::Kind::kPart};
     event.block = record->block;

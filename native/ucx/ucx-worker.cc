@@ -261,6 +261,7 @@ Napi::Value UcxWorker::Progress(const Napi::CallbackInfo& info) {
     count += n;
     if (n == 0 || events_.size() >= kDeliverBatch) break;
   }
+  StartDeferredReceives();
   ReleaseCompletedSends(env);
   count += Deliver(env);
   return Napi::Number::New(env, count);
@@ -327,7 +328,8 @@ Napi::Value UcxWorker::Arm(const Napi::CallbackInfo& info) {
   EnsureOpen(env);
   if (poll_ == nullptr) throw Napi::Error::New(env, "this UCX worker was created without wakeup support");
   if (info.Length() < 1 || !info[0].IsFunction()) throw Napi::TypeError::New(env, "arm(wake): a function expected");
-  if (!events_.empty()) return Napi::Boolean::New(env, false);
+  // Deferred receives start from progress() only: keep polling until they have.
+  if (!events_.empty() || !deferredReceives_.empty()) return Napi::Boolean::New(env, false);
   const ucs_status_t status = ucp_worker_arm(worker_.get());
   if (status == UCS_ERR_BUSY) return Napi::Boolean::New(env, false);
   if (status != UCS_OK) throw Napi::Error::New(env, StatusMessage("ucp_worker_arm failed", status));
@@ -411,6 +413,8 @@ void UcxWorker::Teardown(napi_env env) {
   for (auto& endpoint : endpoints_) {
     if (endpoint) ForceCloseEndpoint(endpoint.get());
   }
+  // The worker's destruction frees the descriptors of deferred receives.
+  deferredReceives_.clear();
   // After the worker is gone UCX holds no pointer into the records below.
   worker_.reset();
   context_.reset();

@@ -61,6 +61,13 @@ struct ReceiveRecord {
   size_t length = 0;
 };
 
+/** A rendezvous message UCX announced whose receive waits for others to finish (see OnActiveMessage). */
+struct DeferredReceive {
+  void* data = nullptr;          // UCX's data descriptor
+  size_t length = 0;
+  std::vector<uint8_t> header;   // the control header, copied out of UCX's buffer
+};
+
 /** Something to report to JavaScript at the end of progress(). */
 struct WorkerEvent {
   enum class Kind { kPart, kPeerError, kProtocolError };
@@ -85,6 +92,11 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   ucs_status_t OnActiveMessage(const void* header, size_t headerLength, void* data, size_t length,
                                const ucp_am_recv_param_t* param);
   void OnReceiveDone(ReceiveRecord* record, ucs_status_t status);
+  // Receives one part announced by UCX (ucx-receive.cc); `deferred` when it waited in deferredReceives_.
+  ucs_status_t AcceptPart(const void* header, size_t headerLength, void* data, size_t length, bool rendezvous,
+                          bool deferred);
+  // Starts deferred rendezvous receives while the in-flight limit allows (ucx-receive.cc).
+  void StartDeferredReceives();
   void OnSendDone(SendRecord* record, ucs_status_t status);
   void OnEndpointError(Endpoint* endpoint, ucs_status_t status);
   void OnCloseDone();
@@ -156,6 +168,11 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   std::vector<SendRecord*> sendsCompleted_;
   std::vector<SendRecord*> sendRecordsFree_;
   IntrusiveList<ReceiveRecord> receivesInFlight_;
+  // Rendezvous receives are started while fewer than kMaxRendezvousBytesInFlight bytes are in
+  // flight; later ones wait here, in arrival order, so that a burst of large messages lands in
+  // blocks the receiver already handed back instead of in fresh memory (see ucx-receive.cc).
+  std::deque<DeferredReceive> deferredReceives_;
+  size_t rendezvousBytesInFlight_ = 0;
   std::deque<WorkerEvent> events_;
 
   // Reused by the send path to avoid allocating per message.
