@@ -11,7 +11,7 @@
  * calls `resumeFromSync()` there), and after step T. The tile's state is in ordinary fields and
  * travels with it through `pack()`/`unpack()`: the particle arrays as raw typed-array segments.
  */
-import { charm, ChareArray, Reducer, type ElementProxy, type Future } from 'charm4ts';
+import { charm, ChareArray, Reducer, type BorrowedEntries, type ElementProxy, type Future } from 'charm4ts';
 import { NEIGHBOUR_SLOT_COUNT, TileDecomposition } from './kernel/decomposition.js';
 import { CellDistribution } from './kernel/distributions.js';
 import { assignIds, placeTileParticles } from './kernel/init.js';
@@ -30,6 +30,8 @@ export type BusyResult = Float64Array;
 
 /** A tile of the particle grid; array index [ix, iy], tile number iy*px + ix. */
 export class PicTile extends ChareArray<PicTile> {
+  /** Received particles are copied into the store (or, when early, copied aside): their message memory goes back to the transport. */
+  static borrows: BorrowedEntries<PicTile> = ['receive'];
   private config: TileConfig;
   /** Tile number in PIC.md 6.1 order. */
   private tile: number;
@@ -106,7 +108,7 @@ export class PicTile extends ChareArray<PicTile> {
       this.received++;
       this._advance();
     } else if (step === this.step || step === this.step + 1) {
-      this.early.push([step, packed]);
+      this.early.push([step, packed.slice()]);
     } else {
       throw new Error(`tile ${this.tile} at step ${this.step} received particles of step ${step}: a neighbour is more than one step ahead`);
     }

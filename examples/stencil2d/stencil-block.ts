@@ -7,7 +7,7 @@
  * Its state lives in ordinary fields and travels through pack()/unpack() (the grid's interior as
  * one Float64Array), so blocks can migrate and be checkpointed.
  */
-import { charm, ChareArray, Reducer, type Future } from 'charm4ts';
+import { charm, ChareArray, Reducer, type BorrowedEntries, type Future } from 'charm4ts';
 import { Block, createJacobiKernel, opposite, SIDES, type BlockGeometry, type JacobiKernel, type Side } from './kernel/index.js';
 
 /** What every block is created with. */
@@ -46,6 +46,8 @@ const OFFSET: Record<Side, readonly [number, number]> = { north: [-1, 0], south:
 
 /** A block of the grid. */
 export class StencilBlock extends ChareArray<StencilBlock> {
+  /** A halo is copied into the grid (or, when early, copied aside): its message memory goes back to the transport. */
+  static borrows: BorrowedEntries<StencilBlock> = ['halo'];
   private block: Block;
   private kernel: StencilConfig['kernel'];
   private neighbours = 0;
@@ -103,7 +105,7 @@ export class StencilBlock extends ChareArray<StencilBlock> {
   /** The halo a neighbour sent for `iteration`, for this block's `side`. */
   halo(iteration: number, side: Side, values: Float64Array): void {
     if (iteration !== this.iteration) {
-      this.early.push([side, values]);
+      this.early.push([side, values.slice()]);
       return;
     }
     this.block.setHalo(side, values);
