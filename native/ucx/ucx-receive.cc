@@ -17,7 +17,9 @@ void ReceiveDoneTrampoline(void* request, ucs_status_t status, size_t /*length*/
   ucp_request_free(request);
 }
 
-// Checks a control header against the part's data length; returns an empty string when it is valid.
+// Checks a control header (4-byte aligned, `headerLength` bytes readable) against the part's data
+// length; returns an empty string when it is valid. A header too short to hold the fixed words is
+// refused before any of them is read.
 std::string CheckControl(const uint32_t* words, size_t headerLength, size_t dataLength, uint32_t jobTag,
                          size_t maxChunksPerPart) {
   if (headerLength < wire::kFixedWords * sizeof(uint32_t) || headerLength % sizeof(uint32_t) != 0) {
@@ -71,6 +73,15 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
     waiting.length = length;
     const auto* bytes = static_cast<const uint8_t*>(header);
     waiting.header.assign(bytes, bytes + headerLength);
+    // Checked now, so that a message from outside the job is refused at once, not when its turn comes.
+    std::string problem = CheckControl(reinterpret_cast<const uint32_t*>(waiting.header.data()), headerLength, length,
+                                       jobTag_, maxChunksPerPart_);
+    if (!problem.empty()) {
+      WorkerEvent event{WorkerEvent::Kind::kProtocolError};
+      event.message = std::move(problem);
+      events_.push_back(std::move(event));
+      return UCS_OK;  // for a rendezvous message this tells the sender it is done
+    }
     deferredReceives_.push_back(std::move(waiting));
     return UCS_INPROGRESS;
   }
@@ -89,9 +100,7 @@ void UcxWorker::StartDeferredReceives() {
 
 ucs_status_t UcxWorker::AcceptPart(const void* header, size_t headerLength, void* data, size_t length, bool rendezvous,
                                    bool deferred) {
-  // The header may be unaligned inside UCX's receive buffer: read it through a copy.
-  uint32_t fixed[wire::kFixedWords] = {};
-  if (headerLength >= sizeof(fixed)) std::memcpy(fixed, header, sizeof(fixed));
+  // The header may be unaligned inside UCX's receive buffer: it is checked in the block's copy.
   const size_t prefix = wire::AlignUp(headerLength);
 
   PoolBlock* block = nullptr;
@@ -106,9 +115,7 @@ ucs_status_t UcxWorker::AcceptPart(const void* header, size_t headerLength, void
   }
   if (headerLength != 0) std::memcpy(block->data, header, headerLength);
   const auto* words = reinterpret_cast<const uint32_t*>(block->data);
-  std::string problem = headerLength >= sizeof(fixed)
-                            ? CheckControl(words, headerLength, length, jobTag_, maxChunksPerPart_)
-                            : "UCX message with a malformed control header (" + std::to_string(headerLength) + " bytes)";
+  std::string problem = CheckControl(words, headerLength, length, jobTag_, maxChunksPerPart_);
   if (!problem.empty()) {
     BufferPool::Return(block);
     WorkerEvent event{WorkerEvent::Kind::kProtocolError};
