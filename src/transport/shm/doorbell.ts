@@ -16,6 +16,10 @@
  * so only one waker pays for the syscall), bumps the doorbell and notifies. The waiter was
  * started before parked was published, on the doorbell value read then, so a bump that comes
  * before the waiter blocks makes it return at once, and one that comes after wakes it.
+ *
+ * Keeping the thread alive: a pending `Atomics.waitAsync` does not keep a Node event loop alive,
+ * so a worker thread with nothing else to wait for would end while parked and never be woken.
+ * While parked, the doorbell holds a referenced (never firing) timer; unparking unreferences it.
  */
 
 /** `Atomics.waitAsync` (Node 16+), which the ES2023 library typings of this project do not declare. */
@@ -40,12 +44,16 @@ export class Doorbell {
   /** An Atomics.waitAsync on the doorbell is outstanding (it outlives an aborted park and is reused). */
   #waiting = false;
   #wake: (() => void) | undefined;
+  /** Referenced exactly while parked, so that the event loop (and the thread) lives until the wake-up. */
+  readonly #keepAlive: ReturnType<typeof setInterval>;
 
   /** The doorbell of the PE whose words are `parkedSlot` and `bellSlot` in `control`. */
   constructor(control: Int32Array, parkedSlot: number, bellSlot: number) {
     this.#control = control;
     this.#parkedSlot = parkedSlot;
     this.#bellSlot = bellSlot;
+    this.#keepAlive = setInterval(() => {}, 0x7fffffff);
+    this.#keepAlive.unref();
   }
 
   /** True between a successful {@link park} and the wake (or {@link unpark}). */
@@ -67,6 +75,7 @@ export class Doorbell {
       void result.value.then(this.#onRung);
     }
     this.#wake = wake;
+    this.#keepAlive.ref();
     Atomics.store(this.#control, this.#parkedSlot, 1);
     return true;
   }
@@ -75,6 +84,7 @@ export class Doorbell {
   unpark(): void {
     if (this.#wake === undefined) return;
     this.#wake = undefined;
+    this.#keepAlive.unref();
     Atomics.store(this.#control, this.#parkedSlot, 0);
   }
 
@@ -86,6 +96,7 @@ export class Doorbell {
   /** Rings this PE's own doorbell so that an outstanding wait ends (used when closing). */
   release(): void {
     this.unpark();
+    clearInterval(this.#keepAlive);
     Atomics.add(this.#control, this.#bellSlot, 1);
     Atomics.notify(this.#control, this.#bellSlot, 1);
   }
