@@ -64,9 +64,7 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
                                         const ucp_am_recv_param_t* param) {
   if (destroyed_) return UCS_OK;
   const bool rendezvous = (param->recv_attr & UCP_AM_RECV_ATTR_FLAG_RNDV) != 0;
-  const bool mustWait = !deferredReceives_.empty() ||
-                        (rendezvousBytesInFlight_ != 0 && rendezvousBytesInFlight_ + length > kMaxRendezvousBytesInFlight);
-  if (rendezvous && mustWait) {
+  if (rendezvous && (!deferredReceives_.empty() || RendezvousLimitReached(length))) {
     // UCX keeps a rendezvous descriptor for as long as the handler returns UCS_INPROGRESS.
     DeferredReceive waiting;
     waiting.data = data;
@@ -77,9 +75,7 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
     std::string problem = CheckControl(reinterpret_cast<const uint32_t*>(waiting.header.data()), headerLength, length,
                                        jobTag_, maxChunksPerPart_);
     if (!problem.empty()) {
-      WorkerEvent event{WorkerEvent::Kind::kProtocolError};
-      event.message = std::move(problem);
-      events_.push_back(std::move(event));
+      ReportProtocolError(std::move(problem));
       return UCS_OK;  // for a rendezvous message this tells the sender it is done
     }
     deferredReceives_.push_back(std::move(waiting));
@@ -88,10 +84,20 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
   return AcceptPart(header, headerLength, data, length, rendezvous, false);
 }
 
+bool UcxWorker::RendezvousLimitReached(size_t length) const {
+  return rendezvousBytesInFlight_ != 0 && rendezvousBytesInFlight_ + length > kMaxRendezvousBytesInFlight;
+}
+
+void UcxWorker::ReportProtocolError(std::string message) {
+  WorkerEvent event{WorkerEvent::Kind::kProtocolError};
+  event.message = std::move(message);
+  events_.push_back(std::move(event));
+}
+
 void UcxWorker::StartDeferredReceives() {
   while (!deferredReceives_.empty() && !destroyed_) {
     DeferredReceive& next = deferredReceives_.front();
-    if (rendezvousBytesInFlight_ != 0 && rendezvousBytesInFlight_ + next.length > kMaxRendezvousBytesInFlight) return;
+    if (RendezvousLimitReached(next.length)) return;
     DeferredReceive waiting = std::move(next);
     deferredReceives_.pop_front();
     AcceptPart(waiting.header.data(), waiting.header.size(), waiting.data, waiting.length, true, true);
@@ -107,9 +113,7 @@ ucs_status_t UcxWorker::AcceptPart(const void* header, size_t headerLength, void
   try {
     block = pool_->Acquire(prefix + length);
   } catch (const std::bad_alloc&) {
-    WorkerEvent event{WorkerEvent::Kind::kProtocolError};
-    event.message = "out of memory for a UCX message of " + std::to_string(length) + " bytes";
-    events_.push_back(std::move(event));
+    ReportProtocolError("out of memory for a UCX message of " + std::to_string(length) + " bytes");
     if (deferred) ucp_am_data_release(worker_.get(), data);
     return UCS_OK;
   }
@@ -118,9 +122,7 @@ ucs_status_t UcxWorker::AcceptPart(const void* header, size_t headerLength, void
   std::string problem = CheckControl(words, headerLength, length, jobTag_, maxChunksPerPart_);
   if (!problem.empty()) {
     BufferPool::Return(block);
-    WorkerEvent event{WorkerEvent::Kind::kProtocolError};
-    event.message = std::move(problem);
-    events_.push_back(std::move(event));
+    ReportProtocolError(std::move(problem));
     // For a rendezvous message, UCS_OK (or releasing a deferred one) tells the sender it is done.
     if (deferred) ucp_am_data_release(worker_.get(), data);
     return UCS_OK;
@@ -175,9 +177,7 @@ void UcxWorker::OnReceiveDone(ReceiveRecord* record, ucs_status_t status) {
       if (endpoint != nullptr) {
         ReportPeerError(endpoint, message);
       } else {
-        WorkerEvent event{WorkerEvent::Kind::kProtocolError};
-        event.message = message;
-        events_.push_back(std::move(event));
+        ReportProtocolError(message);
       }
     }
   }

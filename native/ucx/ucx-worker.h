@@ -97,6 +97,10 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
                           bool deferred);
   // Starts deferred rendezvous receives while the in-flight limit allows (ucx-receive.cc).
   void StartDeferredReceives();
+  // Whether a rendezvous receive of `length` bytes must wait for those in flight (ucx-receive.cc).
+  bool RendezvousLimitReached(size_t length) const;
+  // Queues a protocol error for JavaScript (ucx-receive.cc).
+  void ReportProtocolError(std::string message);
   void OnSendDone(SendRecord* record, ucs_status_t status);
   void OnEndpointError(Endpoint* endpoint, ucs_status_t status);
   void OnCloseDone();

@@ -9,16 +9,16 @@
  *   each; frames are delivered whole, exactly once, in `send` order.
  * - **`send` never blocks**: what does not fit waits in a per-peer backlog (in order, behind
  *   anything already waiting) and is written by later `send`s and by `poll` (a PE that sends
- *   while parked is woken once the reader has freed space). It never spins
- *   for space: the reader may be a thread that drains only when this one returns to its loop.
+ *   while parked is woken once the reader has freed space). It never spins for space: the
+ *   reader may be a thread that drains only when this one returns to its loop.
  * - **Ownership**: `send` keeps references to the frame's header and segments until they are
  *   in the ring (the caller must not modify them after `send`). A received frame's header and
  *   segments are fresh memory that belongs to the receiver for good (see receive-buffers.ts).
  * - **Progress**: `poll` flushes backlogs and drains every incoming ring (up to a frame and a
  *   byte budget per ring: a receiver takes what it can handle, the rest waits in the ring and
- *   the sender's backlog); `arm` parks on the
- *   PE's doorbell with `Atomics.waitAsync` (see doorbell.ts for why no wake-up is lost), so an
- *   idle PE uses no CPU and its event loop stays free.
+ *   the sender's backlog); `arm` parks on the PE's doorbell with `Atomics.waitAsync` (see
+ *   doorbell.ts for why no wake-up is lost), so an idle PE uses no CPU and its event loop stays
+ *   free.
  * - **Lost peers**: a PE whose transport closed is reported once through `onPeerLost`, after
  *   the frames it sent before closing were delivered; frames sent to it are dropped.
  */
