@@ -43,7 +43,12 @@ export interface LaunchPlan {
   readonly serverHost: string | null;
   /** Seconds without an answer after which a PE (or charmrun, for a PE) counts as unreachable; 0: never. */
   readonly heartbeatSec: number;
+  /** MiB of old-generation heap a PE process starts with before full collections (see {@link nodeHeapArgs}); 0: Node's default. */
+  readonly heapMb: number;
 }
+
+/** Default of `++heap-mb`: see docs/performance.md ("Kept messages and the JavaScript heap"). */
+export const DEFAULT_HEAP_MB = 64;
 
 /** A launcher flag: how it is written and what it sets. */
 export interface LauncherFlag {
@@ -65,6 +70,7 @@ export const LAUNCHER_FLAGS: readonly LauncherFlag[] = [
   { name: '++server-host', value: 'ADDR', help: "address other hosts reach charmrun at (default: this host's address on the route to each)" },
   { name: '++heartbeat', value: 'SECONDS', help: 'with several hosts, a PE silent this long counts as unreachable (default 10; 0: never)' },
   { name: '++timeout', value: 'SECONDS', help: 'how long PEs may take to start and connect (default 60)' },
+  { name: '++heap-mb', value: 'MIB', help: `heap a PE process may fill, received arrays it keeps included, before its first full garbage collection (default ${DEFAULT_HEAP_MB}; 0: Node's own)` },
   { name: '++prefix', value: null, help: 'prefix each output line with the PE that printed it' },
   { name: '++quiet', value: null, help: "print none of charmrun's own messages except errors" },
   { name: '++verbose', value: null, help: 'print start-up details (PEs, transport choice)' },
@@ -102,6 +108,7 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
   let remoteShell: string | undefined;
   let serverHost: string | null = null;
   let heartbeatSec = 10;
+  let heapMb = DEFAULT_HEAP_MB;
   let script: string | undefined;
   const rest: string[] = [];
   const setPes = (value: number): void => {
@@ -173,6 +180,11 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
         heartbeatSec = value === '0' ? 0 : positiveInteger('++heartbeat', value);
         break;
       }
+      case '++heap-mb': {
+        const value = takeValue();
+        heapMb = value === '0' ? 0 : positiveInteger('++heap-mb', value);
+        break;
+      }
       case '++prefix':
         prefix = true;
         break;
@@ -216,5 +228,17 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
     remoteShell: shell.split(/\s+/).filter((w) => w !== ''),
     serverHost,
     heartbeatSec,
+    heapMb,
   };
+}
+
+/**
+ * Node arguments that size a PE process's heap: V8 starts with an old-generation limit of
+ * `heapMb` MiB instead of one derived from the small heap a PE has after start-up. V8 counts
+ * the array buffers allocated since its last full collection against that limit, so with
+ * Node's default every few MiB of received arrays that a program keeps (migrated elements,
+ * non-borrowed arguments) cost a full collection.
+ */
+export function nodeHeapArgs(heapMb: number): string[] {
+  return heapMb > 0 ? [`--initial-old-space-size=${heapMb}`] : [];
 }

@@ -31,7 +31,7 @@ export async function charmrun(argv: readonly string[]): Promise<number> {
     if (delegatesToSrun(plan, process.env)) {
       const script = resolvePath(plan.script);
       if (!existsSync(script)) throw new BadFlagError(`program not found: ${plan.script}`);
-      return await runUnderSrun(plan, [process.execPath, ...nodeArgsFor(script), script, ...plan.appArgs], (line) => process.stderr.write(`${line}\n`));
+      return await runUnderSrun(plan, [process.execPath, ...nodeArgsFor(script, plan.heapMb), script, ...plan.appArgs], (line) => process.stderr.write(`${line}\n`));
     }
     return await new Job(plan, process.stdout, process.stderr).run();
   } catch (error) {

@@ -15,7 +15,7 @@ import { ControlServer } from '../control/control-server.js';
 import { formatHost } from '../transport/ws/authenticated-server.js';
 import { ENV } from '../control/protocol.js';
 import { BadFlagError } from '../errors.js';
-import type { LaunchPlan } from './charmrun-flags.js';
+import { nodeHeapArgs, type LaunchPlan } from './charmrun-flags.js';
 import { placeProcesses, type NodelistHost } from './nodelist.js';
 import { forwardLines } from './output-forwarder.js';
 import { forwardedEnvironment, remoteCommandLine } from './remote-command.js';
@@ -35,9 +35,9 @@ interface PeProcess {
   readonly flush: (() => void)[];
 }
 
-/** Node arguments that let a PE process run `script` (TypeScript runs through tsx). */
-export function nodeArgsFor(script: string): string[] {
-  return /\.(ts|mts|cts)$/.test(script) ? ['--import', import.meta.resolve('tsx')] : [];
+/** Node arguments that let a PE process run `script` (TypeScript runs through tsx) with a heap of `heapMb` MiB (see nodeHeapArgs). */
+export function nodeArgsFor(script: string, heapMb: number): string[] {
+  return [...nodeHeapArgs(heapMb), ...(/\.(ts|mts|cts)$/.test(script) ? ['--import', import.meta.resolve('tsx')] : [])];
 }
 
 /** One job. */
@@ -100,7 +100,7 @@ export class Job {
       [ENV.PPN]: String(plan.ppn),
       [ENV.STDERR_TTY]: process.stderr.isTTY ? '1' : '0',
     };
-    const nodeArgs = [...nodeArgsFor(script), script, ...plan.appArgs];
+    const nodeArgs = [...nodeArgsFor(script, plan.heapMb), script, ...plan.appArgs];
     if (hosts === null) {
       for (let pe = 0; pe < plan.numPes; pe += plan.ppn) this.#spawn(pe, hostname(), process.execPath, nodeArgs, { ...env, [ENV.PE]: String(pe) }, null);
     } else {

@@ -1,6 +1,7 @@
 /** Tests parseCharmrunArgs (src/cli/charmrun-flags.ts): every launcher flag and +pN form, runtime flags before and after the program, values and errors. */
 import t from 'tap';
-import { LAUNCHER_FLAGS, parseCharmrunArgs } from '../../../src/cli/charmrun-flags.js';
+import { DEFAULT_HEAP_MB, LAUNCHER_FLAGS, nodeHeapArgs, parseCharmrunArgs } from '../../../src/cli/charmrun-flags.js';
+import { nodeArgsFor } from '../../../src/cli/launcher.js';
 import { BadFlagError } from '../../../src/errors.js';
 import { DEFAULT_RUNTIME_OPTIONS } from '../../../src/runtime/options.js';
 
@@ -22,7 +23,26 @@ t.test('defaults: one PE, auto transport, 60 s timeout', async (t) => {
     remoteShell: [process.env.CONV_RSH ?? 'ssh'],
     serverHost: null,
     heartbeatSec: 10,
+    heapMb: DEFAULT_HEAP_MB,
   });
+});
+
+t.test('++heap-mb sizes the PE processes\' heap; 0 leaves Node\'s default', async (t) => {
+  t.equal(DEFAULT_HEAP_MB, 64);
+  t.equal(parseCharmrunArgs(['++heap-mb', '256', 'app.js']).heapMb, 256);
+  t.equal(parseCharmrunArgs(['++heap-mb=0', 'app.js']).heapMb, 0);
+  t.strictSame(nodeHeapArgs(256), ['--initial-old-space-size=256']);
+  t.strictSame(nodeHeapArgs(0), []);
+  t.strictSame(nodeArgsFor('/x/app.js', 64), ['--initial-old-space-size=64'], 'a JavaScript program');
+  const ts = nodeArgsFor('/x/app.ts', 0);
+  t.equal(ts[0], '--import', 'a TypeScript program goes through tsx');
+  t.match(ts[1], /tsx/);
+  t.equal(ts.length, 2);
+  for (const bad of ['-1', 'lots', '1.5', '']) {
+    t.throws(() => parseCharmrunArgs(['++heap-mb', bad, 'app.js']), { name: 'BadFlagError', message: /\+\+heap-mb needs a positive integer/ }, `"${bad}"`);
+  }
+  t.throws(() => parseCharmrunArgs(['++heap-mb']), /\+\+heap-mb needs a positive integer, got nothing/);
+  t.strictSame(parseCharmrunArgs(['app.js', '++heap-mb', '8']).appArgs, ['++heap-mb', '8'], 'after the program it is the program\'s');
 });
 
 t.test('hosts: ++hosts, ++nodelist with ++nodegroup, ++remote-shell, ++server-host, ++heartbeat', async (t) => {
@@ -137,7 +157,7 @@ t.test('launcher switches given a value', async (t) => {
 });
 
 t.test('the flag table lists every flag the parser accepts', async (t) => {
-  t.strictSame(LAUNCHER_FLAGS.map((f) => f.name), ['+p', '++ppn', '++transport', '++local', '++nodelist', '++nodegroup', '++hosts', '++remote-shell', '++server-host', '++heartbeat', '++timeout', '++prefix', '++quiet', '++verbose', '++help']);
+  t.strictSame(LAUNCHER_FLAGS.map((f) => f.name), ['+p', '++ppn', '++transport', '++local', '++nodelist', '++nodegroup', '++hosts', '++remote-shell', '++server-host', '++heartbeat', '++timeout', '++heap-mb', '++prefix', '++quiet', '++verbose', '++help']);
   const nodelist = `${t.testdir({ nodes: 'host a\n' })}/nodes`;
   const values: Record<string, string> = { '++transport': 'ws', '++nodelist': nodelist, '++hosts': 'a' };
   for (const flag of LAUNCHER_FLAGS) {
