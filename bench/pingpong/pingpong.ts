@@ -4,13 +4,14 @@
  * window). Prints one JSON line per measurement.
  *
  *     charmrun +p2 bench/pingpong/pingpong.ts [--min BYTES] [--max BYTES] [--only latency|bandwidth]
- *                 [--label NAME] [--keep-arrays]
+ *                 [--label NAME] [--keep-arrays] [--iterations N]
  *
  * By default the measured entry methods borrow their arguments (Charm++'s marshalled-parameter
  * semantics): a received array goes back to the transport when the call returns, and each
  * endpoint answers with a payload of its own, as OSU's latency test receives into one buffer and
  * sends from another. `--keep-arrays` measures the default semantics instead: every received
- * array is the program's own, and the ping-pong sends the received array back.
+ * array is the program's own, and the ping-pong sends the received array back. `--iterations N`
+ * sets the round trips per latency batch (default: fewer for larger sizes, see sizes.ts).
  */
 import { charm, ChareArray, type BorrowedEntries, type Future } from 'charm4ts';
 import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
@@ -87,6 +88,11 @@ charm.start(async (args) => {
   const max = Number(flag(args, '--max', String(4 << 20)));
   const min = Number(flag(args, '--min', '1'));
   const only = flag(args, '--only', 'both');
+  const fixedIterations = args.includes('--iterations') ? Number(flag(args, '--iterations', '')) : undefined;
+  if (fixedIterations !== undefined && !(Number.isSafeInteger(fixedIterations) && fixedIterations > 0)) {
+    charm.abort('--iterations takes a positive integer');
+    return;
+  }
   if (!['both', 'latency', 'bandwidth'].includes(only)) {
     charm.abort(`--only takes latency or bandwidth, not "${only}"`);
     return;
@@ -98,9 +104,9 @@ charm.start(async (args) => {
   for (const size of only === 'bandwidth' ? [] : sizes) {
     const data = new Uint8Array(size).fill(7);
     await pair.remember.awaitable(data);
+    const iterations = fixedIterations ?? latencyIterations(size);
     await timed(first, data, warmupIterations(size));
-    const seconds = await medianBatch(() => timed(first, data, latencyIterations(size)));
-    const iterations = latencyIterations(size);
+    const seconds = await medianBatch(() => timed(first, data, iterations));
     console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
   }
   for (const size of only === 'latency' ? [] : sizes) {
