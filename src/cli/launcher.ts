@@ -17,6 +17,7 @@ import { ENV } from '../control/protocol.js';
 import { BadFlagError } from '../errors.js';
 import { nodeHeapArgs, type LaunchPlan } from './charmrun-flags.js';
 import { placeProcesses, type NodelistHost } from './nodelist.js';
+import { withPeMallocTunables } from './pe-malloc.js';
 import { forwardLines } from './output-forwarder.js';
 import { forwardedEnvironment, remoteCommandLine } from './remote-command.js';
 import { localAddressToward } from './route-address.js';
@@ -90,7 +91,7 @@ export class Job {
     const controlUrl = await server.listen();
     this.#info(`charmrun: control server on ${controlUrl}`);
     const env: NodeJS.ProcessEnv = {
-      ...process.env,
+      ...withPeMallocTunables(process.env),
       [ENV.NUM_PES]: String(plan.numPes),
       [ENV.CONTROL]: controlUrl,
       [ENV.SECRET]: secret,

@@ -12,10 +12,10 @@ export function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** Names of the variables a remote PE needs from charmrun's environment (the secret excepted). */
+/** The variables a remote PE needs from charmrun's environment: CHARM4TS_*, UCX_* and GLIBC_TUNABLES (the secret excepted). */
 export function forwardedEnvironment(env: NodeJS.ProcessEnv): [string, string][] {
   return Object.entries(env)
-    .filter((entry): entry is [string, string] => entry[1] !== undefined && /^(CHARM4TS_|UCX_)/.test(entry[0]) && entry[0] !== ENV.SECRET)
+    .filter((entry): entry is [string, string] => entry[1] !== undefined && /^(CHARM4TS_|UCX_|GLIBC_TUNABLES$)/.test(entry[0]) && entry[0] !== ENV.SECRET)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 

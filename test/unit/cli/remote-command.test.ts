@@ -9,9 +9,9 @@ t.test('quoting survives a real shell', async (t) => {
   t.equal(execFileSync('/bin/sh', ['-c', line], { encoding: 'utf8' }), `${words.join('\n')}\n`);
 });
 
-t.test('only CHARM4TS_ and UCX_ variables travel, never the secret', async (t) => {
-  const env = forwardedEnvironment({ CHARM4TS_PE: '2', CHARM4TS_SECRET: 'x', UCX_TLS: 'tcp', HOME: '/root', PATH: '/bin' });
-  t.strictSame(env, [['CHARM4TS_PE', '2'], ['UCX_TLS', 'tcp']]);
+t.test('only CHARM4TS_ and UCX_ variables and GLIBC_TUNABLES travel, never the secret', async (t) => {
+  const env = forwardedEnvironment({ CHARM4TS_PE: '2', CHARM4TS_SECRET: 'x', UCX_TLS: 'tcp', HOME: '/root', PATH: '/bin', GLIBC_TUNABLES: 'glibc.malloc.trim_threshold=1', GLIBC_TUNABLESX: 'no' });
+  t.strictSame(env, [['CHARM4TS_PE', '2'], ['GLIBC_TUNABLES', 'glibc.malloc.trim_threshold=1'], ['UCX_TLS', 'tcp']]);
 });
 
 t.test('the line reads the secret from stdin and runs the program in the directory with the environment', async (t) => {
