@@ -43,7 +43,7 @@ export interface LaunchPlan {
   readonly serverHost: string | null;
   /** Seconds without an answer after which a PE (or charmrun, for a PE) counts as unreachable; 0: never. */
   readonly heartbeatSec: number;
-  /** MiB of old-generation heap a PE process starts with before full collections (see {@link nodeHeapArgs}); 0: Node's default. */
+  /** MiB of old-generation heap a PE process starts with before full collections (see nodeHeapArgs in launcher.ts); 0: Node's default. */
   readonly heapMb: number;
 }
 
@@ -230,15 +230,4 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
     heartbeatSec,
     heapMb,
   };
-}
-
-/**
- * Node arguments that size a PE process's heap: V8 starts with an old-generation limit of
- * `heapMb` MiB instead of one derived from the small heap a PE has after start-up. V8 counts
- * the array buffers allocated since its last full collection against that limit, so with
- * Node's default every few MiB of received arrays that a program keeps (migrated elements,
- * non-borrowed arguments) cost a full collection.
- */
-export function nodeHeapArgs(heapMb: number): string[] {
-  return heapMb > 0 ? [`--initial-old-space-size=${heapMb}`] : [];
 }

@@ -15,7 +15,7 @@ import { ControlServer } from '../control/control-server.js';
 import { formatHost } from '../transport/ws/authenticated-server.js';
 import { ENV } from '../control/protocol.js';
 import { BadFlagError } from '../errors.js';
-import { nodeHeapArgs, type LaunchPlan } from './charmrun-flags.js';
+import type { LaunchPlan } from './charmrun-flags.js';
 import { placeProcesses, type NodelistHost } from './nodelist.js';
 import { withPeMallocTunables } from './pe-malloc.js';
 import { forwardLines } from './output-forwarder.js';
@@ -34,6 +34,17 @@ interface PeProcess {
   readonly child: ChildProcess;
   exited: boolean;
   readonly flush: (() => void)[];
+}
+
+/**
+ * Node arguments that size a PE process's heap: V8 starts with an old-generation limit of
+ * `heapMb` MiB instead of one derived from the small heap a PE has after start-up. V8 counts
+ * the array buffers allocated since its last full collection against that limit, so with
+ * Node's default every few MiB of received arrays that a program keeps (migrated elements,
+ * non-borrowed arguments) cost a full collection.
+ */
+export function nodeHeapArgs(heapMb: number): string[] {
+  return heapMb > 0 ? [`--initial-old-space-size=${heapMb}`] : [];
 }
 
 /** Node arguments that let a PE process run `script` (TypeScript runs through tsx) with a heap of `heapMb` MiB (see nodeHeapArgs). */

@@ -1,7 +1,7 @@
 /** Tests parseCharmrunArgs (src/cli/charmrun-flags.ts): every launcher flag and +pN form, runtime flags before and after the program, values and errors. */
 import t from 'tap';
-import { DEFAULT_HEAP_MB, LAUNCHER_FLAGS, nodeHeapArgs, parseCharmrunArgs } from '../../../src/cli/charmrun-flags.js';
-import { nodeArgsFor } from '../../../src/cli/launcher.js';
+import { DEFAULT_HEAP_MB, LAUNCHER_FLAGS, parseCharmrunArgs } from '../../../src/cli/charmrun-flags.js';
+import { nodeArgsFor, nodeHeapArgs } from '../../../src/cli/launcher.js';
 import { BadFlagError } from '../../../src/errors.js';
 import { DEFAULT_RUNTIME_OPTIONS } from '../../../src/runtime/options.js';
 
