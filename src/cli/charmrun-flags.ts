@@ -86,6 +86,11 @@ function positiveInteger(flag: string, value: string | undefined): number {
   return Number(value);
 }
 
+/** A flag's value where 0 means "off" and anything else must be a positive integer. */
+function zeroOrPositiveInteger(flag: string, value: string | undefined): number {
+  return value === '0' ? 0 : positiveInteger(flag, value);
+}
+
 function stringValue(flag: string, value: string | undefined): string {
   if (value === undefined || value === '') throw new BadFlagError(`${flag} needs a value`);
   return value;
@@ -175,16 +180,12 @@ export function parseCharmrunArgs(argv: readonly string[]): LaunchPlan {
       case '++server-host':
         serverHost = stringValue(name, takeValue());
         break;
-      case '++heartbeat': {
-        const value = takeValue();
-        heartbeatSec = value === '0' ? 0 : positiveInteger('++heartbeat', value);
+      case '++heartbeat':
+        heartbeatSec = zeroOrPositiveInteger('++heartbeat', takeValue());
         break;
-      }
-      case '++heap-mb': {
-        const value = takeValue();
-        heapMb = value === '0' ? 0 : positiveInteger('++heap-mb', value);
+      case '++heap-mb':
+        heapMb = zeroOrPositiveInteger('++heap-mb', takeValue());
         break;
-      }
       case '++prefix':
         prefix = true;
         break;
