@@ -1,7 +1,8 @@
 /**
  * Runs every ping-pong in one session, interleaved over repetitions so that they share the
  * machine's conditions, and writes the medians: charm4ts between two processes over ws and
- * over UCX, charm4ts between two threads of one process, a bare ws ping-pong, raw
+ * over UCX, charm4ts between two threads of one process, a bare ws ping-pong (blocking between
+ * messages, and spinning its event loop 100 us after each as a charm4ts PE does), raw
  * ucx_perftest (UCP active messages, UCX_PROTO_ENABLE=y), the shared-memory ring alone (bench/shm,
  * receive buffers handed back to its pool, as ucx_perftest reuses its buffers) and mpi4py
  * (buffer Send/Recv). "charm4ts ucx"
@@ -43,6 +44,7 @@ const charmrun = join(ROOT, 'dist/cli/charmrun.js');
 const app = join(ROOT, 'bench/pingpong/pingpong.ts');
 const contestants: Contestant[] = [
   { impl: 'bare ws', command: [node, '--import', 'tsx', join(ROOT, 'bench/pingpong/bare-ws.ts'), '--max', max] },
+  { impl: 'bare ws spin', command: [node, '--import', 'tsx', join(ROOT, 'bench/pingpong/bare-ws.ts'), '--max', max, '--spin', '100'] },
   { impl: 'charm4ts ws', command: [node, charmrun, '+p2', '++transport', 'ws', app, '--max', max, '--label', 'charm4ts ws'] },
 ];
 const skipped: string[] = [];
@@ -132,13 +134,13 @@ const ratio = (a: string, b: string, m: Map<string, Map<number, number>>, size: 
 const md: string[] = [];
 md.push(`Medians of ${reps} interleaved repetitions; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`);
 if (skipped.length > 0) md.push('', `Not run: ${skipped.join('; ')}.`);
-md.push('', '### Half round-trip latency (us)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ucx: charm4ts / raw | ucx: charm4ts / mpi4py | threads: charm4ts / raw ring |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
+md.push('', '### Half round-trip latency (us)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ws: charm4ts / bare spin | ucx: charm4ts / raw | ucx: charm4ts / mpi4py | threads: charm4ts / raw ring |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: |`);
 for (const size of sizes) {
-  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(latency.get(i)?.get(size), 2)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', latency, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', latency, size)} | ${ratio('charm4ts ucx', 'mpi4py', latency, size)} | ${ratio('charm4ts threads', 'raw shm ring', latency, size)} |`);
+  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(latency.get(i)?.get(size), 2)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', latency, size)} | ${ratio('charm4ts ws', 'bare ws spin', latency, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', latency, size)} | ${ratio('charm4ts ucx', 'mpi4py', latency, size)} | ${ratio('charm4ts threads', 'raw shm ring', latency, size)} |`);
 }
-md.push('', '### Bandwidth (MB/s, window of 64 messages)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ucx: charm4ts / raw | ucx: charm4ts / mpi4py | threads: charm4ts / raw ring |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);
+md.push('', '### Bandwidth (MB/s, window of 64 messages)', '', `| size | ${impls.join(' | ')} | ws: charm4ts / bare | ws: charm4ts / bare spin | ucx: charm4ts / raw | ucx: charm4ts / mpi4py | threads: charm4ts / raw ring |`, `| ---: | ${impls.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: | ---: |`);
 for (const size of sizes) {
-  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(bandwidth.get(i)?.get(size), 0)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', bandwidth, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', bandwidth, size)} | ${ratio('charm4ts ucx', 'mpi4py', bandwidth, size)} | ${ratio('charm4ts threads', 'raw shm ring', bandwidth, size)} |`);
+  md.push(`| ${sizeLabel(size)} | ${impls.map((i) => fmt(bandwidth.get(i)?.get(size), 0)).join(' | ')} | ${ratio('charm4ts ws', 'bare ws', bandwidth, size)} | ${ratio('charm4ts ws', 'bare ws spin', bandwidth, size)} | ${ratio('charm4ts ucx', 'ucx_perftest', bandwidth, size)} | ${ratio('charm4ts ucx', 'mpi4py', bandwidth, size)} | ${ratio('charm4ts threads', 'raw shm ring', bandwidth, size)} |`);
 }
 writeFileSync(join(out, 'pingpong.md'), `${md.join('\n')}\n`);
 writeFileSync(join(out, 'pingpong.jsonl'), raw.map((r) => JSON.stringify(r)).join('\n') + '\n');

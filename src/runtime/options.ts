@@ -38,7 +38,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   lbPeriod: null,
   lbOff: false,
   lbDump: null,
-  spinMicros: 50,
+  spinMicros: 100,
   verbose: false,
   quiet: false,
   deadlockSeconds: 10,
@@ -83,7 +83,7 @@ export const RUNTIME_FLAGS: readonly RuntimeFlag[] = [
   { name: '+LBPeriod', value: 'SECONDS', help: 'balance at the first sync point after this many seconds', apply: (o, v) => void (o.lbPeriod = positiveNumber('+LBPeriod', v)) },
   { name: '+LBOff', value: null, help: 'turn load balancing off', apply: (o) => void (o.lbOff = true) },
   { name: '+LBDump', value: 'FILE', help: "append each balancing step's measured loads to FILE (JSON lines)", apply: (o, v) => void (o.lbDump = v) },
-  { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls before parking (default 50)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
+  { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls (its transports, or the event loop) before parking (default 100)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
   { name: '+flatTrees', value: null, help: 'collectives along PE-order trees even across hosts (default: host by host)', apply: (o) => void (o.flatTrees = true) },
   { name: '+restart', value: 'DIR', help: 'restart from the checkpoint in DIR (written by charm.checkpoint), on any number of PEs', apply: (o, v) => void (o.restart = v) },
   {

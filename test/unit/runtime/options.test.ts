@@ -11,7 +11,7 @@ t.test('without flags: defaults, and every argument kept in order', async (t) =>
 });
 
 t.test('defaults', async (t) => {
-  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 50, verbose: false, quiet: false, deadlockSeconds: 10, restart: null, flatTrees: false });
+  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 100, verbose: false, quiet: false, deadlockSeconds: 10, restart: null, flatTrees: false });
 });
 
 t.test('every flag sets its option, with a separate value or =value', async (t) => {

@@ -36,7 +36,7 @@ class FakeSource implements PollSource {
 const FAST: SchedulerOptions = { batchSize: 4, batchTimeMs: 1, spinMicros: 50, pollIntervalMicros: 100 };
 
 t.test('defaults are the documented tunables', async (t) => {
-  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchSize: 16, batchTimeMs: 2, spinMicros: 50, pollIntervalMicros: 100 });
+  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchSize: 16, batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 });
 });
 
 t.test('messages run one at a time in FIFO order', async (t) => {
@@ -274,3 +274,34 @@ t.test('busySeconds counts time spent handling messages', async (t) => {
   t.ok(scheduler.busySeconds < 1, 'and not wildly more');
 });
 
+
+/** The share of wall time the event loop spent outside its poll wait during `ms` milliseconds. */
+async function loopUtilizationOver(ms: number): Promise<number> {
+  const before = performance.eventLoopUtilization();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return performance.eventLoopUtilization(before).utilization;
+}
+
+t.test('without polled sources, an idle scheduler keeps the event loop polling for spinMicros, then lets it sleep', async (t) => {
+  const seen: number[] = [];
+  const scheduler = new Scheduler<number>((m) => seen.push(m), { ...FAST, spinMicros: 60_000 });
+  scheduler.enqueue(1, true);
+  t.strictSame(seen, [1]);
+  const spinning = await loopUtilizationOver(30);
+  t.ok(spinning > 0.8, `event loop busy ${(spinning * 100).toFixed(0)}% during the spin (it polls without blocking)`);
+  await new Promise((resolve) => setTimeout(resolve, 60));
+  const idle = await loopUtilizationOver(50);
+  t.ok(idle < 0.3, `event loop busy ${(idle * 100).toFixed(0)}% once the spin is over (it sleeps)`);
+  scheduler.enqueue(2, true);
+  t.strictSame(seen, [1, 2], 'a message arriving after the spin is still handled at once');
+  scheduler.stop();
+  const stopped = await loopUtilizationOver(30);
+  t.ok(stopped < 0.3, `stop() ends the spin (event loop busy ${(stopped * 100).toFixed(0)}%)`);
+});
+
+t.test('spinMicros 0: an idle scheduler without polled sources lets the event loop sleep at once', async (t) => {
+  const scheduler = new Scheduler<number>(() => undefined, { ...FAST, spinMicros: 0 });
+  scheduler.enqueue(1, true);
+  const idle = await loopUtilizationOver(30);
+  t.ok(idle < 0.3, `event loop busy ${(idle * 100).toFixed(0)}%`);
+});

@@ -17,7 +17,7 @@ interface PeData {
   readonly pe: number;
   readonly numPes: number;
   readonly frames: number;
-  /** The scheduler's spin before parking (default 50 us; 0: park whenever idle). */
+  /** The scheduler's spin before parking (default 100 us; 0: park whenever idle). */
   readonly spinMicros?: number;
 }
 
