@@ -4,6 +4,7 @@
  * for (a reply future, a broadcast's completion count). An error with nobody awaiting it ends
  * the job with the chare, method, PE and stack named.
  */
+import { performance } from 'node:perf_hooks';
 import { BadArgumentsError, ProtocolError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { ElementRecord } from './element.js';

@@ -24,7 +24,10 @@ export type FrameRelease = (received: ReceivedFrame) => void;
 
 /** The buffers lent to running borrowing calls of one PE. */
 export class LentBuffers {
-  /** Lent ArrayBuffers, with how many lent frames hold each (a small part may share a block). */
+  /**
+   * Lent ArrayBuffers, with how many parts of lent frames lie in each (the header and small
+   * segments of a frame may share a block, and blocks are shared between frames).
+   */
   readonly #lent = new Map<ArrayBufferLike, number>();
   readonly #release: FrameRelease;
 
@@ -40,17 +43,27 @@ export class LentBuffers {
 
   /** Lends the buffers of `received` to a call that is about to run. */
   lend(received: ReceivedFrame): void {
-    for (const buffer of buffersOf(received.frame)) this.#lent.set(buffer, (this.#lent.get(buffer) ?? 0) + 1);
+    const { header, segments } = received.frame;
+    this.#hold(header.buffer);
+    for (let i = 0; i < segments.length; i++) this.#hold(segments[i]!.buffer);
   }
 
   /** The call that borrowed `received` is over: its buffers stop being lent and the frame goes back. */
   settle(received: ReceivedFrame): void {
-    for (const buffer of buffersOf(received.frame)) {
-      const holders = this.#lent.get(buffer) ?? 0;
-      if (holders <= 1) this.#lent.delete(buffer);
-      else this.#lent.set(buffer, holders - 1);
-    }
+    const { header, segments } = received.frame;
+    this.#drop(header.buffer);
+    for (let i = 0; i < segments.length; i++) this.#drop(segments[i]!.buffer);
     this.#release(received);
+  }
+
+  #hold(buffer: ArrayBufferLike): void {
+    this.#lent.set(buffer, (this.#lent.get(buffer) ?? 0) + 1);
+  }
+
+  #drop(buffer: ArrayBufferLike): void {
+    const holders = this.#lent.get(buffer) ?? 0;
+    if (holders <= 1) this.#lent.delete(buffer);
+    else this.#lent.set(buffer, holders - 1);
   }
 
   /**
@@ -104,13 +117,6 @@ export class LentBuffers {
     }
     return copy;
   }
-}
-
-/** The distinct ArrayBuffers behind a frame's header and segments. */
-function buffersOf(frame: Frame): Set<ArrayBufferLike> {
-  const buffers = new Set<ArrayBufferLike>([frame.header.buffer]);
-  for (const segment of frame.segments) buffers.add(segment.buffer);
-  return buffers;
 }
 
 /** A copy of a view, of the same class, in memory of its own. */

@@ -13,6 +13,7 @@
  * a reply that comes within it is read at once, without the tens of microseconds a blocked
  * process (and, on a virtual machine, its idle vCPU) takes to wake up.
  */
+import { performance } from 'node:perf_hooks';
 
 /** Something the scheduler polls (a polled transport). */
 export interface PollSource {
@@ -66,6 +67,13 @@ export class Scheduler<M> {
   /** Without polled sources: when the PE last went idle, and whether an event-loop spin is under way. */
   #idleSince = 0;
   #loopSpinning = false;
+  /**
+   * The latest clock reading (performance.now(), ms). The hot path reads the clock once per
+   * message handled and once per empty poll while spinning, and reuses this reading wherever a
+   * time that recent will do (the start of handling after a poll, the spin's start, the deadline
+   * check after a spin).
+   */
+  #clock = 0;
 
   constructor(handle: (message: M) => void, options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS) {
     this.#handle = handle;
@@ -141,7 +149,7 @@ export class Scheduler<M> {
   #drain(): void {
     if (this.#draining || this.#stopped) return;
     this.#draining = true;
-    const deadline = performance.now() + this.#options.batchTimeMs;
+    const deadline = this.#now() + this.#options.batchTimeMs;
     let park = false;
     try {
       for (;;) {
@@ -152,7 +160,7 @@ export class Scheduler<M> {
           park = true;
           break;
         }
-        if (performance.now() > deadline) break;
+        if (this.#clock > deadline) break;
       }
     } finally {
       this.#draining = false;
@@ -163,7 +171,7 @@ export class Scheduler<M> {
 
   /** Handles queued messages, polling when the queue runs dry; true when the time budget ran out first. */
   #handleUntil(deadline: number): boolean {
-    const started = performance.now();
+    const started = this.#clock;
     this.#drainStarted = started;
     this.#handling = true;
     const polled = this.#sources.length > 0;
@@ -174,7 +182,7 @@ export class Scheduler<M> {
     try {
       while (!this.#stopped) {
         if (this.#head >= this.#queue.length) {
-          lastPoll = performance.now();
+          lastPoll = this.#clock;
           if (this.#pollAll() === 0) return false;
         }
         while (this.#head < this.#queue.length && !this.#stopped) {
@@ -183,7 +191,7 @@ export class Scheduler<M> {
           if (item instanceof DeferredTask) item.run();
           else this.#handle(item);
           if (++handled % checkEvery !== 0) continue;
-          const now = performance.now();
+          const now = this.#now();
           if (now > deadline) {
             this.#compact();
             return true;
@@ -198,8 +206,13 @@ export class Scheduler<M> {
       return false;
     } finally {
       this.#handling = false;
-      this.#busyMs += performance.now() - started;
+      // The clock was last read after the last message handled, unless messages ran since.
+      this.#busyMs += (handled % checkEvery === 0 ? this.#clock : this.#now()) - started;
     }
+  }
+
+  #now(): number {
+    return (this.#clock = performance.now());
   }
 
   #compact(): void {
@@ -221,10 +234,10 @@ export class Scheduler<M> {
   /** Queue empty: polls the sources for up to `spinMicros`; true as soon as there is work. */
   #spin(): boolean {
     if (this.#sources.length === 0) return false;
-    const until = performance.now() + this.#options.spinMicros / 1000;
+    const until = this.#clock + this.#options.spinMicros / 1000;
     do {
       if (this.#pollAll() > 0 || this.#head < this.#queue.length) return true;
-    } while (performance.now() < until);
+    } while (this.#now() < until);
     return false;
   }
 

@@ -15,10 +15,30 @@ export const MAX_DEPTH = 512;
 
 /** Throws {@link UnserializableError} naming the first value under `root` that cannot be sent. */
 export function assertSerializable(root: unknown, rootPath: string): void {
-  check(root, rootPath, 0);
+  try {
+    check(root, 0);
+  } catch (error) {
+    if (error instanceof Refused) throw new UnserializableError(rootPath + error.steps.reverse().join(''), error.what);
+    throw error;
+  }
 }
 
-function check(value: unknown, path: string, depth: number): void {
+/**
+ * What the walk found, thrown up to {@link assertSerializable}. The path to it is collected while
+ * unwinding (innermost step first), so that a value that can be sent costs no path strings.
+ */
+class Refused {
+  readonly steps: string[] = [];
+  constructor(readonly what: string) {}
+}
+
+/** `error` with `step` added to its path when it is a Refused (the walk's catch blocks rethrow it). */
+function throughStep(error: unknown, step: string): unknown {
+  if (error instanceof Refused) error.steps.push(step);
+  return error;
+}
+
+function check(value: unknown, depth: number): void {
   switch (typeof value) {
     case 'number':
     case 'string':
@@ -27,24 +47,28 @@ function check(value: unknown, path: string, depth: number): void {
     case 'undefined':
       return;
     case 'function':
-      throw new UnserializableError(path, `a function (${describeFunction(value)})`);
+      throw new Refused(`a function (${describeFunction(value)})`);
     case 'symbol':
-      throw new UnserializableError(path, `a symbol (${String(value)})`);
+      throw new Refused(`a symbol (${String(value)})`);
   }
   if (value === null) return;
   if (depth >= MAX_DEPTH) {
-    throw new UnserializableError(path, `a value nested deeper than ${MAX_DEPTH} levels (is it cyclic?)`);
+    throw new Refused(`a value nested deeper than ${MAX_DEPTH} levels (is it cyclic?)`);
   }
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof WireRef || value instanceof Date) {
     return;
   }
   if (Array.isArray(value)) {
     const proto = Object.getPrototypeOf(value);
-    if (proto !== Array.prototype) throw new UnserializableError(path, `an instance of ${className(value)} (an Array subclass)`);
+    if (proto !== Array.prototype) throw new Refused(`an instance of ${className(value)} (an Array subclass)`);
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
       if (typeof element === 'object' || typeof element === 'function' || typeof element === 'symbol') {
-        check(element, `${path}[${i}]`, depth + 1);
+        try {
+          check(element, depth + 1);
+        } catch (error) {
+          throw throughStep(error, `[${i}]`);
+        }
       }
     }
     return;
@@ -52,26 +76,44 @@ function check(value: unknown, path: string, depth: number): void {
   if (value instanceof Map) {
     let i = 0;
     for (const [k, v] of value) {
-      check(k, `${path}.<key ${i}>`, depth + 1);
-      check(v, `${path}.get(${typeof k === 'string' ? JSON.stringify(k) : i})`, depth + 1);
+      try {
+        check(k, depth + 1);
+      } catch (error) {
+        throw throughStep(error, `.<key ${i}>`);
+      }
+      try {
+        check(v, depth + 1);
+      } catch (error) {
+        throw throughStep(error, `.get(${typeof k === 'string' ? JSON.stringify(k) : i})`);
+      }
       i++;
     }
     return;
   }
   if (value instanceof Set) {
     let i = 0;
-    for (const v of value) check(v, `${path}.<element ${i++}>`, depth + 1);
+    for (const v of value) {
+      try {
+        check(v, depth + 1);
+      } catch (error) {
+        throw throughStep(error, `.<element ${i}>`);
+      }
+      i++;
+    }
     return;
   }
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) {
-    throw new UnserializableError(
-      path,
+    throw new Refused(
       `an instance of ${className(value)} (only plain objects, arrays, typed arrays, Map, Set, Date, proxies and futures can be sent; send its fields as a plain object)`,
     );
   }
   for (const key of Object.keys(value as object)) {
-    check((value as Record<string, unknown>)[key], `${path}.${key}`, depth + 1);
+    try {
+      check((value as Record<string, unknown>)[key], depth + 1);
+    } catch (error) {
+      throw throughStep(error, `.${key}`);
+    }
   }
 }
 

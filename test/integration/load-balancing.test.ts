@@ -32,7 +32,12 @@ t.test('+LBDump records each step; charm4ts-lb-replay replays them through anoth
   t.equal(replay.code, 0, replay.stderr);
   const steps = replay.stdout.trim().split('\n').map((line) => JSON.parse(line) as { step: number; objects: number; pes: number; ratioAfter: number; ratioBefore: number });
   t.same(steps.map((s) => [s.step, s.objects, s.pes]), [[0, 10, 2], [1, 10, 2], [2, 10, 2]]);
-  for (const step of steps) t.ok(step.ratioAfter <= step.ratioBefore + 1e-9, 'GreedyLB never makes a step worse');
+  // GreedyLB ignores the current placement, so it can end slightly worse than a placement that
+  // was already good; list scheduling stays within 2 - 1/P (1.5 on 2 PEs) of the best, and the
+  // recorded placement is no better than the best.
+  for (const step of steps) {
+    t.ok(step.ratioAfter >= 1 - 1e-9 && step.ratioAfter <= 1.5 * step.ratioBefore + 1e-9, `GreedyLB's replayed step ${step.step}: max/avg ${step.ratioBefore} -> ${step.ratioAfter}`);
+  }
   const bad = await runNode([REPLAY, dump, '+balancer', 'NoSuchLB']);
   t.equal(bad.code, 2);
   t.match(bad.stderr, /unknown \+balancer "NoSuchLB"; known: GreedyLB/);
