@@ -25,10 +25,14 @@ export type FrameRelease = (received: ReceivedFrame) => void;
 /** The buffers lent to running borrowing calls of one PE. */
 export class LentBuffers {
   /**
-   * Lent ArrayBuffers, with how many parts of lent frames lie in each (the header and small
-   * segments of a frame may share a block, and blocks are shared between frames).
+   * Lent ArrayBuffers, and in `#holders` at the same position how many parts of lent frames lie
+   * in each (the header and small segments of a frame may share a block, and blocks are shared
+   * between frames). Plain arrays searched from the end: only running borrowing calls hold
+   * frames, so there are few, and lending and settling one per message allocates nothing (a
+   * Map shrinks its table, a fresh allocation, whenever it empties).
    */
-  readonly #lent = new Map<ArrayBufferLike, number>();
+  readonly #lent: ArrayBufferLike[] = [];
+  readonly #holders: number[] = [];
   readonly #release: FrameRelease;
 
   /** `release` takes a frame back once no call borrows it any more. */
@@ -38,7 +42,7 @@ export class LentBuffers {
 
   /** Whether any buffer is lent now (outgoing values are checked only then). */
   get active(): boolean {
-    return this.#lent.size > 0;
+    return this.#lent.length > 0;
   }
 
   /** Lends the buffers of `received` to a call that is about to run. */
@@ -57,13 +61,29 @@ export class LentBuffers {
   }
 
   #hold(buffer: ArrayBufferLike): void {
-    this.#lent.set(buffer, (this.#lent.get(buffer) ?? 0) + 1);
+    const at = this.#lent.lastIndexOf(buffer);
+    if (at >= 0) {
+      this.#holders[at]!++;
+    } else {
+      this.#lent.push(buffer);
+      this.#holders.push(1);
+    }
   }
 
   #drop(buffer: ArrayBufferLike): void {
-    const holders = this.#lent.get(buffer) ?? 0;
-    if (holders <= 1) this.#lent.delete(buffer);
-    else this.#lent.set(buffer, holders - 1);
+    const at = this.#lent.lastIndexOf(buffer);
+    if (at < 0) return;
+    if (--this.#holders[at]! > 0) return;
+    // Swap with the last entry and pop: order does not matter.
+    const last = this.#lent.length - 1;
+    this.#lent[at] = this.#lent[last]!;
+    this.#holders[at] = this.#holders[last]!;
+    this.#lent.pop();
+    this.#holders.pop();
+  }
+
+  #isLent(buffer: ArrayBufferLike): boolean {
+    return this.#lent.lastIndexOf(buffer) >= 0;
   }
 
   /**
@@ -72,14 +92,14 @@ export class LentBuffers {
    * inside them was. The value itself is returned when nothing in it is lent.
    */
   protect<T>(value: T): T {
-    if (this.#lent.size === 0) return value;
+    if (this.#lent.length === 0) return value;
     return this.#copyLent(value) as T;
   }
 
   #copyLent(value: unknown): unknown {
     if (typeof value !== 'object' || value === null) return value;
-    if (ArrayBuffer.isView(value)) return this.#lent.has(value.buffer) ? copyView(value) : value;
-    if (value instanceof ArrayBuffer) return this.#lent.has(value) ? value.slice(0) : value;
+    if (ArrayBuffer.isView(value)) return this.#isLent(value.buffer) ? copyView(value) : value;
+    if (value instanceof ArrayBuffer) return this.#isLent(value) ? value.slice(0) : value;
     if (Array.isArray(value)) return this.#copyArray(value) ?? value;
     if (value instanceof Map) {
       const entries = this.#copyArray([...value].flat());

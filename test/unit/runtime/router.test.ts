@@ -121,3 +121,27 @@ t.test('fatal and warn go to the failure handler', async (t) => {
   t.strictSame(failures, ['boom']);
   t.strictSame(warnings, ['hmm']);
 });
+
+t.test('while a frame is lent, a call carries copies of lent arguments and keeps its other fields', async (t) => {
+  const { router, handled } = setup();
+  const b = recordingTransport('b');
+  router.setTransports([recordingTransport('a'), undefined, b]);
+  const segment = new Uint8Array([1, 2, 3]);
+  const received = { from: 0, frame: { header: new Uint8Array(8), segments: [segment] } };
+  router.lent.lend(received);
+  const own = new Uint8Array([9]);
+  const call: Message = { kind: Kind.Invoke, coll: 3, index: [1], ep: 2, args: [segment, own, 7], src: 1, seq: 4, reply: null, ack: null, hops: 0 };
+  router.send(1, call);
+  const untouched: Message = { ...call, args: [own, 7] };
+  router.send(1, untouched);
+  router.lent.settle(received);
+  await waitFor(() => handled.length === 2, 'the local messages');
+  const copied = handled[0] as typeof call;
+  t.not(copied, call, 'a call holding a lent argument is sent as a new message');
+  t.not((copied.args[0] as Uint8Array).buffer, segment.buffer, 'the lent argument is a copy');
+  t.strictSame([...(copied.args[0] as Uint8Array)], [1, 2, 3]);
+  t.equal(copied.args[1], own, 'arguments that are not lent are shared');
+  t.strictSame({ ...copied, args: null }, { ...call, args: null }, 'every other field as sent');
+  t.equal(handled[1], untouched, 'a call without lent arguments is sent as it is');
+  t.equal(call.args[0], segment, 'the sent call itself is left alone');
+});
