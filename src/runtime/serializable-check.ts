@@ -32,11 +32,25 @@ class Refused {
   constructor(readonly what: string) {}
 }
 
-/** `error` with `step` added to its path when it is a Refused (the walk's catch blocks rethrow it). */
-function throughStep(error: unknown, step: string): unknown {
-  if (error instanceof Refused) error.steps.push(step);
-  return error;
+/**
+ * Checks `value`, a member of a container, at `depth`. A Refused from inside gains the step to
+ * the member, `step(a, b)`, formatted only then (the formatters are module constants, so a
+ * member that can be sent costs neither a string nor a closure).
+ */
+function checkMember<A, B>(value: unknown, depth: number, step: (a: A, b: B) => string, a: A, b: B): void {
+  try {
+    check(value, depth);
+  } catch (error) {
+    if (error instanceof Refused) error.steps.push(step(a, b));
+    throw error;
+  }
 }
+
+const indexStep = (i: number): string => `[${i}]`;
+const keyStep = (i: number): string => `.<key ${i}>`;
+const valueStep = (key: unknown, i: number): string => `.get(${typeof key === 'string' ? JSON.stringify(key) : i})`;
+const elementStep = (i: number): string => `.<element ${i}>`;
+const fieldStep = (key: string): string => `.${key}`;
 
 function check(value: unknown, depth: number): void {
   switch (typeof value) {
@@ -64,11 +78,7 @@ function check(value: unknown, depth: number): void {
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
       if (typeof element === 'object' || typeof element === 'function' || typeof element === 'symbol') {
-        try {
-          check(element, depth + 1);
-        } catch (error) {
-          throw throughStep(error, `[${i}]`);
-        }
+        checkMember(element, depth + 1, indexStep, i, undefined);
       }
     }
     return;
@@ -76,30 +86,15 @@ function check(value: unknown, depth: number): void {
   if (value instanceof Map) {
     let i = 0;
     for (const [k, v] of value) {
-      try {
-        check(k, depth + 1);
-      } catch (error) {
-        throw throughStep(error, `.<key ${i}>`);
-      }
-      try {
-        check(v, depth + 1);
-      } catch (error) {
-        throw throughStep(error, `.get(${typeof k === 'string' ? JSON.stringify(k) : i})`);
-      }
+      checkMember(k, depth + 1, keyStep, i, undefined);
+      checkMember(v, depth + 1, valueStep, k, i);
       i++;
     }
     return;
   }
   if (value instanceof Set) {
     let i = 0;
-    for (const v of value) {
-      try {
-        check(v, depth + 1);
-      } catch (error) {
-        throw throughStep(error, `.<element ${i}>`);
-      }
-      i++;
-    }
+    for (const v of value) checkMember(v, depth + 1, elementStep, i++, undefined);
     return;
   }
   const proto = Object.getPrototypeOf(value);
@@ -108,13 +103,7 @@ function check(value: unknown, depth: number): void {
       `an instance of ${className(value)} (only plain objects, arrays, typed arrays, Map, Set, Date, proxies and futures can be sent; send its fields as a plain object)`,
     );
   }
-  for (const key of Object.keys(value as object)) {
-    try {
-      check((value as Record<string, unknown>)[key], depth + 1);
-    } catch (error) {
-      throw throughStep(error, `.${key}`);
-    }
-  }
+  for (const key of Object.keys(value as object)) checkMember((value as Record<string, unknown>)[key], depth + 1, fieldStep, key, undefined);
 }
 
 function className(value: unknown): string {
