@@ -25,8 +25,8 @@ export const REQUIRED_UCX_ENV: Readonly<Record<string, string>> = Object.freeze(
  *   needs the sender's worker to make progress after the receiver answers, and a PE makes
  *   progress only between entry methods: a PE that sends a halo and then starts a 20 ms compute
  *   step holds its neighbour's receive for those 20 ms (PIC and Jacobi2D do exactly that). Eager
- *   messages complete on the receiver alone. Bandwidth between 32 and 128 KiB was no lower with
- *   the eager copy here (docs/performance.md).
+ *   messages complete on the receiver alone. Streaming bandwidth with the eager copy here was
+ *   within the noise at 16 and 32 KiB and higher at 64 KiB (docs/performance.md).
  */
 export const DEFAULT_UCX_ENV: Readonly<Record<string, string>> = Object.freeze({
   UCX_PROTO_ENABLE: 'y',
