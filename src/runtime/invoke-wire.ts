@@ -9,13 +9,21 @@
  * Layout (little-endian): tag u8, flags u8 (bit 0: reply future present), index length u8,
  * argument count u8, coll i32, ep i32, src u32, hops u32, seq f64, index u32 x length,
  * [reply pe u32, reply id f64], then per argument a type byte and its payload: a number as f64,
- * a string as u32 byte length and UTF-8, a binary view as its segment code u8 (its bytes are the
- * frame's next segment).
+ * a string as u32 byte length and UTF-8, a binary value of up to {@link INLINE_MAX_BYTES} bytes
+ * as its segment code u8, its byte length u32, zero padding to the next multiple of 8 from the
+ * header's start and its bytes (so that it decodes in place when the header is 8-aligned), a
+ * larger binary value as its segment code u8 (its bytes are the frame's next segment).
+ *
+ * Small binary values ride inside the header because a segment of its own costs more than the
+ * copy: a view to make on each side, a frame part to write and read, and, for a borrowing entry
+ * method, a frame to lend and take back. A small value therefore always arrives in memory of the
+ * receiver's own, never lent.
  */
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
 import { Kind, type InvokeMessage } from './message.js';
 import { segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
+import { getFloat64, getInt32, getUint32, putFloat64, putUint32 } from './wire-numbers.js';
 
 /** First byte of a compact call header. */
 export const INVOKE_TAG = 0xc1;
@@ -33,42 +41,56 @@ const ARG_TRUE = 3;
 const ARG_NUMBER = 4;
 const ARG_SEGMENT = 5;
 const ARG_STRING = 6;
+const ARG_INLINE = 7;
+
+/** Binary arguments up to this many bytes are copied into the header instead of travelling as segments. */
+export const INLINE_MAX_BYTES = 1024;
+
+/** Where the bytes of an inline binary argument whose type byte is at `typeAt` begin (8-aligned). */
+const inlineDataAt = (typeAt: number): number => (typeAt + 6 + 7) & ~7;
 
 const isInt32 = (v: number): boolean => (v | 0) === v;
 const isUint32 = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= U32_MAX && Math.floor(v) === v;
 
 /**
- * Bytes the arguments take in the compact form, or -1 when one of them needs msgpack.
- * Strings count their UTF-8 length.
+ * The header offset where the arguments end when they start at `start`, or -1 when one of them
+ * needs msgpack. Strings count their UTF-8 length.
  */
-function argumentBytes(args: readonly unknown[]): number {
-  let bytes = 0;
+function argumentsEnd(args: readonly unknown[], start: number): number {
+  let at = start;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     switch (typeof arg) {
       case 'number':
-        bytes += 9;
+        at += 9;
         continue;
       case 'boolean':
       case 'undefined':
-        bytes += 1;
+        at += 1;
         continue;
       case 'string':
-        bytes += 5 + Buffer.byteLength(arg, 'utf8');
+        at += 5 + Buffer.byteLength(arg, 'utf8');
         continue;
-      case 'object':
+      case 'object': {
         if (arg === null) {
-          bytes += 1;
+          at += 1;
           continue;
         }
         if (segmentCodeOf(arg) < 0) return -1;
-        bytes += 2;
+        const length = (arg as ArrayBufferView | ArrayBuffer).byteLength;
+        at = length <= INLINE_MAX_BYTES ? inlineDataAt(at) + length : at + 2;
         continue;
+      }
       default:
         return -1;
     }
   }
-  return bytes;
+  return at;
+}
+
+/** Copies the bytes of a binary value into `header` at `at`. */
+function copyInto(header: Uint8Array, at: number, value: ArrayBufferView | ArrayBuffer): void {
+  header.set(value instanceof Uint8Array ? value : segmentBytes(value), at);
 }
 
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
@@ -78,24 +100,23 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
   if (!isInt32(msg.coll) || !isInt32(msg.ep) || !isUint32(msg.src) || !isUint32(msg.hops)) return null;
   for (let i = 0; i < index.length; i++) if (!isUint32(index[i])) return null;
   if (reply !== null && !isUint32(reply.pe)) return null;
-  const argBytes = argumentBytes(args);
-  if (argBytes < 0) return null;
-  const size = FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES) + argBytes;
+  const size = argumentsEnd(args, FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES));
+  if (size < 0) return null;
   const header = Buffer.allocUnsafe(size);
   header[0] = INVOKE_TAG;
   header[1] = reply === null ? 0 : FLAG_REPLY;
   header[2] = index.length;
   header[3] = args.length;
-  header.writeInt32LE(msg.coll, 4);
-  header.writeInt32LE(msg.ep, 8);
-  header.writeUInt32LE(msg.src, 12);
-  header.writeUInt32LE(msg.hops, 16);
-  header.writeDoubleLE(msg.seq, 20);
+  putUint32(header, 4, msg.coll);
+  putUint32(header, 8, msg.ep);
+  putUint32(header, 12, msg.src);
+  putUint32(header, 16, msg.hops);
+  putFloat64(header, 20, msg.seq);
   let at = FIXED_BYTES;
-  for (let i = 0; i < index.length; i++, at += 4) header.writeUInt32LE(index[i]!, at);
+  for (let i = 0; i < index.length; i++, at += 4) putUint32(header, at, index[i]!);
   if (reply !== null) {
-    header.writeUInt32LE(reply.pe, at);
-    header.writeDoubleLE(reply.id, at + 4);
+    putUint32(header, at, reply.pe);
+    putFloat64(header, at + 4, reply.id);
     at += REPLY_BYTES;
   }
   const segments: Uint8Array[] = [];
@@ -104,7 +125,7 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
     switch (typeof arg) {
       case 'number':
         header[at] = ARG_NUMBER;
-        header.writeDoubleLE(arg, at + 1);
+        putFloat64(header, at + 1, arg);
         at += 9;
         break;
       case 'boolean':
@@ -116,19 +137,32 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
       case 'string': {
         header[at] = ARG_STRING;
         const length = header.write(arg, at + 5, 'utf8');
-        header.writeUInt32LE(length, at + 1);
+        putUint32(header, at + 1, length);
         at += 5 + length;
         break;
       }
-      default:
+      default: {
         if (arg === null) {
           header[at++] = ARG_NULL;
+          break;
+        }
+        const binary = arg as ArrayBufferView | ArrayBuffer;
+        const length = binary.byteLength;
+        if (length <= INLINE_MAX_BYTES) {
+          const dataAt = inlineDataAt(at);
+          header[at] = ARG_INLINE;
+          header[at + 1] = segmentCodeOf(binary);
+          putUint32(header, at + 2, length);
+          for (let pad = at + 6; pad < dataAt; pad++) header[pad] = 0;
+          copyInto(header, dataAt, binary);
+          at = dataAt + length;
         } else {
           header[at] = ARG_SEGMENT;
-          header[at + 1] = segmentCodeOf(arg as object);
-          segments.push(segmentBytes(arg as ArrayBufferView));
+          header[at + 1] = segmentCodeOf(binary);
+          segments.push(segmentBytes(binary));
           at += 2;
         }
+      }
     }
   }
   return { header, segments };
@@ -147,7 +181,6 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
   const h = frame.header;
   const end = h.byteLength;
   if (end < FIXED_BYTES) malformed(`${end} bytes`);
-  const view = new DataView(h.buffer, h.byteOffset, end);
   const flags = h[1]!;
   const dims = h[2]!;
   const count = h[3]!;
@@ -156,10 +189,10 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
   let at = FIXED_BYTES;
   if (end < at + 4 * dims + (hasReply ? REPLY_BYTES : 0) + count) malformed(`${end} bytes is too short`);
   const index: number[] = new Array(dims);
-  for (let i = 0; i < dims; i++, at += 4) index[i] = view.getUint32(at, true);
+  for (let i = 0; i < dims; i++, at += 4) index[i] = getUint32(h, at);
   let reply: InvokeMessage['reply'] = null;
   if (hasReply) {
-    reply = { pe: view.getUint32(at, true), id: view.getFloat64(at + 4, true) };
+    reply = { pe: getUint32(h, at), id: getFloat64(h, at + 4) };
     at += REPLY_BYTES;
   }
   const args: unknown[] = new Array(count);
@@ -169,16 +202,24 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
     const type = h[at++];
     if (type === ARG_NUMBER) {
       if (at + 8 > end) malformed(`argument ${i} runs past the end`);
-      args[i] = view.getFloat64(at, true);
+      args[i] = getFloat64(h, at);
       at += 8;
     } else if (type === ARG_SEGMENT) {
       if (at >= end) malformed(`argument ${i} runs past the end`);
       const bytes = frame.segments[segment++];
       if (bytes === undefined) malformed(`argument ${i} names segment ${segment - 1}, the frame has ${frame.segments.length}`);
       args[i] = viewOf(bytes, h[at++]!);
+    } else if (type === ARG_INLINE) {
+      if (at + 5 > end) malformed(`argument ${i} runs past the end`);
+      const code = h[at]!;
+      const length = getUint32(h, at + 1);
+      const dataAt = inlineDataAt(at - 1);
+      if (length > INLINE_MAX_BYTES || dataAt + length > end) malformed(`argument ${i} runs past the end`);
+      args[i] = viewOf(h.subarray(dataAt, dataAt + length), code);
+      at = dataAt + length;
     } else if (type === ARG_STRING) {
       if (at + 4 > end) malformed(`argument ${i} runs past the end`);
-      const length = view.getUint32(at, true);
+      const length = getUint32(h, at);
       at += 4;
       if (at + length > end) malformed(`argument ${i} runs past the end`);
       args[i] = Buffer.from(h.buffer, h.byteOffset + at, length).toString('utf8');
@@ -195,14 +236,14 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
   }
   if (at !== end) malformed(`${end - at} bytes left after the arguments`);
   if (segment !== frame.segments.length) malformed(`${frame.segments.length - segment} segments left after the arguments`);
-  const coll = view.getInt32(4, true);
-  const src = view.getUint32(12, true);
-  const seq = view.getFloat64(20, true);
+  const coll = getInt32(h, 4);
+  const src = getUint32(h, 12);
+  const seq = getFloat64(h, 20);
   if (numPes !== undefined) {
     if (coll < 0) malformed(`collection ${coll}`);
     if (src >= numPes) malformed(`source PE ${src} (this job has ${numPes})`);
     if (!Number.isSafeInteger(seq) || seq < -1) malformed(`sequence number ${seq}`);
     if (reply !== null && (reply.pe >= numPes || !Number.isSafeInteger(reply.id))) malformed('reply is not a future reference');
   }
-  return { kind: Kind.Invoke, coll, index, ep: view.getInt32(8, true), args, src, seq, reply, ack: null, hops: view.getUint32(16, true) };
+  return { kind: Kind.Invoke, coll, index, ep: getInt32(h, 8), args, src, seq, reply, ack: null, hops: getUint32(h, 16) };
 }

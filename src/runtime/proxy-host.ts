@@ -37,14 +37,13 @@ export class RuntimeProxyHost implements ProxyHost {
   }
 
   invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode, validated = false): Future<unknown> | undefined {
-    const where = `${info.name}.${entry.name}`;
     if (args.length < entry.minArgs || args.length > entry.maxArgs) {
-      throw new BadArgumentsError(`${where} takes ${describeArity(entry)}, got ${args.length}`);
+      throw new BadArgumentsError(`${entry.label} takes ${describeArity(entry)}, got ${args.length}`);
     }
-    assertSerializable(args, `${where}(...) arguments`);
-    if (mode === 'ret' && target.index === null) throw new InvalidArgumentError(`${where}.ret: a broadcast has no single return value; use .awaitable`);
+    assertSerializable(args, entry.label, '(...) arguments');
+    if (mode === 'ret' && target.index === null) throw new InvalidArgumentError(`${entry.label}.ret: a broadcast has no single return value; use .awaitable`);
     const { collections, futures, ctx } = this.#parts;
-    const future = mode === 'send' ? undefined : futures.create<unknown>(`the ${mode === 'ret' ? 'return value' : 'completion'} of ${where}`);
+    const future = mode === 'send' ? undefined : futures.create<unknown>(`the ${mode === 'ret' ? 'return value' : 'completion'} of ${entry.label}`);
     const ref: FutureRef | null = future === undefined ? null : { pe: future.pe, id: future.id };
     if (target.index !== null) {
       const coll = collections.get(target.coll);

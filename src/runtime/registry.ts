@@ -31,6 +31,8 @@ export interface EntryInfo {
   /** Id, the same on every PE. */
   readonly id: number;
   readonly name: string;
+  /** `Class.method`, for messages (made once, so that calls build no strings). */
+  readonly label: string;
   /** The method (called with the chare as `this`). */
   readonly fn: (...args: unknown[]) => unknown;
   /** Fewest arguments the method declares (its `length`). */
@@ -199,7 +201,7 @@ function buildClassInfo(id: number, name: string, cls: ChareClass): ClassInfo {
   const borrows = borrowingMethods(name, cls, methods);
   const entries: EntryInfo[] = [...methods.keys()].sort().map((entryName, entryId) => {
     const fn = methods.get(entryName)!;
-    return { id: entryId, name: entryName, fn, minArgs: fn.length, maxArgs: maxParameters(fn), when: when[entryName] as WhenPredicate | undefined, borrows: borrows.has(entryName) };
+    return { id: entryId, name: entryName, label: `${name}.${entryName}`, fn, minArgs: fn.length, maxArgs: maxParameters(fn), when: when[entryName] as WhenPredicate | undefined, borrows: borrows.has(entryName) };
   });
   return { id, name, cls, kind: cls.chareKind!, entries, entryByName: new Map(entries.map((e) => [e.name, e])) };
 }

@@ -5,7 +5,7 @@
  * Received frames lent to borrowing entry methods go back to their transport through it, and
  * while any is lent, what it sends holds copies of lent arrays instead of the arrays.
  */
-import type { Transport } from '../transport/transport.js';
+import type { Frame, Transport } from '../transport/transport.js';
 import type { Codec } from './codec.js';
 import { LentBuffers } from './lent-buffers.js';
 import { countsForQuiescence, Kind, type Message } from './message.js';
@@ -29,7 +29,7 @@ export class MessageRouter implements PeContext {
   readonly #failure: FailureHandler;
   #transports: readonly (Transport | undefined)[] = [];
   /** Frames lent to borrowing entry methods; returned to the transport that delivered them. */
-  readonly lent = new LentBuffers((received) => this.#transports[received.from]?.release?.(received.frame));
+  readonly lent = new LentBuffers((received) => this.releaseFrame(received.from, received.frame));
 
   constructor(myPe: number, numPes: number, scheduler: Scheduler<Message>, codec: Codec, counter: MessageCounts, failure: FailureHandler) {
     this.myPe = myPe;
@@ -65,6 +65,11 @@ export class MessageRouter implements PeContext {
     if (outgoing.kind !== Kind.Invoke) return this.lent.protect(outgoing);
     const args = this.lent.protect(outgoing.args);
     return args === outgoing.args ? outgoing : { ...outgoing, args };
+  }
+
+  /** Hands a frame received from `from` back to the transport that delivered it (nothing may see its memory any more). */
+  releaseFrame(from: number, frame: Frame): void {
+    this.#transports[from]?.release?.(frame);
   }
 
   fatal(message: string): void {

@@ -14,6 +14,7 @@
  * process (and, on a virtual machine, its idle vCPU) takes to wake up.
  */
 import { performance } from 'node:perf_hooks';
+import { Fifo } from './fifo.js';
 
 /** Something the scheduler polls (a polled transport). */
 export interface PollSource {
@@ -53,10 +54,9 @@ export class Scheduler<M> {
   readonly #handle: (message: M) => void;
   readonly #options: SchedulerOptions;
   readonly #sources: PollSource[] = [];
-  #queue: (M | DeferredTask)[] = [];
+  readonly #queue = new Fifo<M | DeferredTask>();
   #busyMs = 0;
   #drainStarted = 0;
-  #head = 0;
   /** In a turn (handling, polling or spinning): a message queued now is handled by that turn. */
   #draining = false;
   /** Handling messages (what busySeconds counts). */
@@ -82,7 +82,7 @@ export class Scheduler<M> {
 
   /** Number of messages waiting. */
   get queued(): number {
-    return this.#queue.length - this.#head;
+    return this.#queue.size;
   }
 
   /** True while messages are being handled. */
@@ -123,8 +123,7 @@ export class Scheduler<M> {
   /** Stops handling messages for good (job ending). */
   stop(): void {
     this.#stopped = true;
-    this.#queue = [];
-    this.#head = 0;
+    this.#queue.clear();
   }
 
   #schedule(): void {
@@ -181,27 +180,22 @@ export class Scheduler<M> {
     let handled = 0;
     try {
       while (!this.#stopped) {
-        if (this.#head >= this.#queue.length) {
+        if (this.#queue.size === 0) {
           lastPoll = this.#clock;
           if (this.#pollAll() === 0) return false;
         }
-        while (this.#head < this.#queue.length && !this.#stopped) {
-          const item = this.#queue[this.#head]!;
-          this.#queue[this.#head++] = undefined as M;
+        while (this.#queue.size > 0 && !this.#stopped) {
+          const item = this.#queue.shift()!;
           if (item instanceof DeferredTask) item.run();
           else this.#handle(item);
           if (++handled % checkEvery !== 0) continue;
           const now = this.#now();
-          if (now > deadline) {
-            this.#compact();
-            return true;
-          }
+          if (now > deadline) return true;
           if (polled && now - lastPoll >= pollEveryMs) {
             lastPoll = now;
             this.#pollAll();
           }
         }
-        this.#compact();
       }
       return false;
     } finally {
@@ -215,16 +209,6 @@ export class Scheduler<M> {
     return (this.#clock = performance.now());
   }
 
-  #compact(): void {
-    if (this.#head === this.#queue.length) {
-      this.#queue.length = 0;
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head);
-      this.#head = 0;
-    }
-  }
-
   #pollAll(): number {
     let events = 0;
     for (const source of this.#sources) events += source.poll();
@@ -236,7 +220,7 @@ export class Scheduler<M> {
     if (this.#sources.length === 0) return false;
     const until = this.#clock + this.#options.spinMicros / 1000;
     do {
-      if (this.#pollAll() > 0 || this.#head < this.#queue.length) return true;
+      if (this.#pollAll() > 0 || this.#queue.size > 0) return true;
     } while (this.#now() < until);
     return false;
   }

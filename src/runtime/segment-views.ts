@@ -57,6 +57,7 @@ export function viewOf(bytes: Uint8Array, code: number): unknown {
   if (Kind === undefined) throw new ProtocolError(`unknown segment kind ${code}`);
   const size = Kind.BYTES_PER_ELEMENT;
   if (bytes.byteLength % size !== 0) throw new ProtocolError(`segment of ${Kind.name} has ${bytes.byteLength} bytes, not a multiple of ${size}`);
+  if (size === 1 && Kind === bytes.constructor) return bytes;
   const aligned = bytes.byteOffset % size === 0 ? bytes : copyBytes(bytes);
   return new Kind(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
 }
@@ -65,4 +66,14 @@ function copyBytes(bytes: Uint8Array): Uint8Array {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);
   return copy;
+}
+
+/** True when one of `values` is a non-empty view on the memory of `bytes` (so that memory must outlive the values). */
+export function viewsOn(values: readonly unknown[], bytes: Uint8Array): boolean {
+  const buffer = bytes.buffer;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (ArrayBuffer.isView(value) && value.byteLength > 0 && value.buffer === buffer) return true;
+  }
+  return false;
 }

@@ -13,12 +13,16 @@ import { WireRef } from './wire-ref.js';
 /** Deepest nesting accepted; deeper values are reported (they are usually cycles). */
 export const MAX_DEPTH = 512;
 
-/** Throws {@link UnserializableError} naming the first value under `root` that cannot be sent. */
-export function assertSerializable(root: unknown, rootPath: string): void {
+/**
+ * Throws {@link UnserializableError} naming the first value under `root` that cannot be sent;
+ * its path starts with `rootPath` followed by `rootSuffix` (two parts, so that a hot caller can
+ * pass constant strings and build none).
+ */
+export function assertSerializable(root: unknown, rootPath: string, rootSuffix = ''): void {
   try {
     check(root, 0);
   } catch (error) {
-    if (error instanceof Refused) throw new UnserializableError(rootPath + error.steps.reverse().join(''), error.what);
+    if (error instanceof Refused) throw new UnserializableError(rootPath + rootSuffix + error.steps.reverse().join(''), error.what);
     throw error;
   }
 }

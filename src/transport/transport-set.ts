@@ -9,7 +9,7 @@
  */
 import { BadFlagError, TransportUnavailableError } from '../errors.js';
 import { attachShmRegion, ShmTransport, type ShmRegionDescription } from './shm/index.js';
-import type { Transport, TransportContext, TransportEvents } from './transport.js';
+import type { Transport, TransportContext } from './transport.js';
 import { applyUcxEnvironment, loadUcxAddon, UcxTransport } from './ucx/index.js';
 import { WsTransport } from './ws/ws-transport.js';
 
@@ -65,16 +65,16 @@ export class TransportSet {
     if (!(TRANSPORT_NAMES as readonly string[]).includes(name)) throw new BadFlagError(`unknown transport "${name}" (known: ${TRANSPORT_NAMES.join(', ')})`);
     let ucxUnavailable: string | null = null;
     if (name === 'auto' && shmRegion !== undefined && shmRegion.count > 1) {
-      this.#transports.set('shm', new ShmTransport(this.#eventsFor(), attachShmRegion(shmRegion)));
+      this.#transports.set('shm', new ShmTransport(this.#ctx, attachShmRegion(shmRegion)));
     }
     if (name === 'ucx' || name === 'auto') {
       applyUcxEnvironment(process.env);
       const ucx = loadUcxAddon();
-      if (ucx.available) this.#transports.set('ucx', new UcxTransport(this.#eventsFor(), { addon: ucx.addon }));
+      if (ucx.available) this.#transports.set('ucx', new UcxTransport(this.#ctx, { addon: ucx.addon }));
       else if (name === 'ucx') throw new TransportUnavailableError(`++transport ucx: ucx unavailable: ${ucx.reason}`);
       else ucxUnavailable = ucx.reason;
     }
-    if (name === 'ws' || name === 'auto') this.#transports.set('ws', new WsTransport(this.#eventsFor()));
+    if (name === 'ws' || name === 'auto') this.#transports.set('ws', new WsTransport(this.#ctx));
     this.ucxUnavailable = ucxUnavailable;
     const threads = this.#transports.has('shm') ? 'shm between threads, ' : '';
     this.description =
@@ -137,19 +137,5 @@ export class TransportSet {
   /** Closes every transport. */
   async close(): Promise<void> {
     await Promise.all(this.transports.map((t) => t.close()));
-  }
-
-  /** Events of one transport: frames, then the frame's memory handed back when nothing can see it. */
-  #eventsFor(): TransportContext {
-    const ctx = this.#ctx;
-    const events: TransportEvents = {
-      onFrame: (from, frame) => {
-        ctx.events.onFrame(from, frame);
-        if (frame.segments.length === 0) this.#byPe[from]?.release?.(frame);
-      },
-      onPeerLost: (pe, reason) => ctx.events.onPeerLost(pe, reason),
-      onProtocolError: (reason) => ctx.events.onProtocolError(reason),
-    };
-    return { ...ctx, events };
   }
 }

@@ -32,7 +32,7 @@ function setup(methods: Record<string, MethodSpec>) {
   Object.entries(methods).forEach(([name, spec], id) => {
     const fn = typeof spec === 'function' ? spec : spec.fn;
     const options: { when?: WhenPredicate; borrows?: boolean } = typeof spec === 'function' ? {} : spec;
-    entries[id] = { id, name, fn: fn as EntryInfo['fn'], minArgs: fn.length, maxArgs: Infinity, when: options.when, borrows: options.borrows ?? false };
+    entries[id] = { id, name, label: `${coll.info.name}.${name}`, fn: fn as EntryInfo['fn'], minArgs: fn.length, maxArgs: Infinity, when: options.when, borrows: options.borrows ?? false };
   });
   const element = fakeElement(coll, [0]);
   const chare: Chare = { log: [], ready: false };

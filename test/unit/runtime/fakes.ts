@@ -46,7 +46,7 @@ export class FakePeContext implements PeContext {
 
 /** A ClassInfo for a class with the given entry-method names (ids by position). */
 export function fakeClassInfo(name: string, kind: 'chare' | 'group' | 'array', entryNames: readonly string[] = []): ClassInfo {
-  const entries: EntryInfo[] = entryNames.map((entryName, id) => ({ id, name: entryName, fn: () => undefined, minArgs: 0, maxArgs: Infinity, when: undefined, borrows: false }));
+  const entries: EntryInfo[] = entryNames.map((entryName, id) => ({ id, name: entryName, label: `${name}.${entryName}`, fn: () => undefined, minArgs: 0, maxArgs: Infinity, when: undefined, borrows: false }));
   return { id: 0, name, cls: class {}, kind, entries, entryByName: new Map(entries.map((e) => [e.name, e])) };
 }
 

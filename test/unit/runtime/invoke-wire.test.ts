@@ -2,7 +2,7 @@
 import t from 'tap';
 import { ProtocolError } from '../../../src/errors.js';
 import { Codec } from '../../../src/runtime/codec.js';
-import { decodeCompactInvoke, encodeCompactInvoke, INVOKE_TAG } from '../../../src/runtime/invoke-wire.js';
+import { decodeCompactInvoke, encodeCompactInvoke, INLINE_MAX_BYTES, INVOKE_TAG } from '../../../src/runtime/invoke-wire.js';
 import { Kind, type InvokeMessage } from '../../../src/runtime/message.js';
 import { WireRef, type WireRefData } from '../../../src/runtime/wire-ref.js';
 import type { Frame } from '../../../src/transport/transport.js';
@@ -45,37 +45,61 @@ t.test('calls with simple arguments take the compact form and round-trip exactly
   }
 });
 
-t.test('binary arguments travel as segments and come back as the same classes', async (t) => {
-  const buffer = new ArrayBuffer(16);
+/** One value of every binary class, each `scale` times larger than the smallest. */
+function binaries(scale: number): (ArrayBufferView | ArrayBuffer)[] {
+  const buffer = new ArrayBuffer(16 * scale);
   new Uint8Array(buffer).set([1, 2, 3, 4]);
-  const args = [
-    new Int8Array([-1, 2]),
-    new Uint8Array([1, 2, 3]),
-    new Uint8ClampedArray([255]),
-    new Int16Array([-300]),
-    new Uint16Array([60000]),
-    new Int32Array([-1 << 30]),
-    new Uint32Array([0xffffffff]),
-    new Float32Array([0.5]),
-    new Float64Array([Math.PI, 2]),
-    new BigInt64Array([-5n]),
-    new BigUint64Array([5n]),
-    Buffer.from('buffer'),
-    new DataView(buffer, 2, 4),
+  const filled = <T extends { fill(v: never): T }>(array: T, value: unknown): T => array.fill(value as never);
+  return [
+    filled(new Int8Array(2 * scale), -1),
+    filled(new Uint8Array(3 * scale), 200),
+    filled(new Uint8ClampedArray(1 * scale), 255),
+    filled(new Int16Array(1 * scale), -300),
+    filled(new Uint16Array(1 * scale), 60000),
+    filled(new Int32Array(1 * scale), -1 << 30),
+    filled(new Uint32Array(1 * scale), 0xffffffff),
+    filled(new Float32Array(1 * scale), 0.5),
+    filled(new Float64Array(2 * scale), Math.PI),
+    filled(new BigInt64Array(1 * scale), -5n),
+    filled(new BigUint64Array(1 * scale), 5n),
+    Buffer.alloc(6 * scale, 'buffer'),
+    new DataView(buffer, 2, 4 * scale),
     buffer,
-    new Float64Array(new ArrayBuffer(64), 8, 3),
+    new Float64Array(new ArrayBuffer(64 * scale), 8, 3 * scale),
+    new Uint8Array(0),
   ];
-  const frame = codec.encode(call({ args }));
-  t.equal(frame.header[0], INVOKE_TAG);
-  t.equal(frame.segments.length, args.length, 'one segment per binary argument');
-  const decoded = codec.decode(frame) as InvokeMessage;
-  for (let i = 0; i < args.length; i++) {
-    const sent = args[i]!;
-    const got = decoded.args[i] as ArrayBufferView | ArrayBuffer;
-    t.equal(Object.getPrototypeOf(got), Object.getPrototypeOf(sent), `argument ${i}: ${sent.constructor.name}`);
-    const bytes = (v: ArrayBufferView | ArrayBuffer): number[] => Array.from(v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
-    t.strictSame(bytes(got), bytes(sent), `argument ${i}: same bytes`);
+}
+
+t.test('binary arguments come back as the same classes with the same bytes, small ones inside the header and large ones as segments', async (t) => {
+  const bytes = (v: ArrayBufferView | ArrayBuffer): number[] => Array.from(v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+  for (const [what, scale] of [['small', 1], ['large', 1025]] as const) {
+    const args = binaries(scale);
+    const large = args.filter((a) => a.byteLength > INLINE_MAX_BYTES).length;
+    t.equal(large, scale === 1 ? 0 : args.length - 1, `${what}: sizes on the intended side of INLINE_MAX_BYTES`);
+    const frame = codec.encode(call({ args }));
+    t.equal(frame.header[0], INVOKE_TAG, `${what}: compact`);
+    t.equal(frame.segments.length, large, `${what}: one segment per large binary argument, none for small ones`);
+    // Received in memory of the receiver's own, at an 8-aligned offset as every transport delivers.
+    const received: Frame = { header: Uint8Array.from(frame.header), segments: frame.segments.map((s) => Uint8Array.from(s)) };
+    const decoded = codec.decode(received) as InvokeMessage;
+    for (let i = 0; i < args.length; i++) {
+      const sent = args[i]!;
+      const got = decoded.args[i] as ArrayBufferView | ArrayBuffer;
+      t.equal(Object.getPrototypeOf(got), Object.getPrototypeOf(sent), `${what} argument ${i}: ${sent.constructor.name}`);
+      t.strictSame(bytes(got), bytes(sent), `${what} argument ${i}: same bytes`);
+      if (ArrayBuffer.isView(got) && got.byteLength > 0) {
+        const owner = sent.byteLength > INLINE_MAX_BYTES ? received.segments : [received.header];
+        t.ok(owner.some((part) => part.buffer === got.buffer), `${what} argument ${i}: decoded in place`);
+      }
+    }
   }
+});
+
+t.test('a small binary argument is copied at encode: later writes by the sender do not travel', async (t) => {
+  const data = new Float64Array([1, 2, 3]);
+  const frame = codec.encode(call({ args: [data] }));
+  data[1] = -1;
+  t.strictSame(Array.from((codec.decode(frame) as InvokeMessage).args[0] as Float64Array), [1, 2, 3]);
 });
 
 t.test('calls that do not fit the compact form keep msgpack, and still round-trip', async (t) => {
@@ -105,7 +129,7 @@ t.test('calls that do not fit the compact form keep msgpack, and still round-tri
 });
 
 t.test('malformed compact headers throw ProtocolError naming the fault', async (t) => {
-  const good = compact(call({ args: [1, 'ab', new Uint8Array(4)], reply: { pe: 0, id: 9 } }));
+  const good = compact(call({ args: [1, 'ab', new Uint8Array(INLINE_MAX_BYTES + 1)], reply: { pe: 0, id: 9 } }));
   const edited = (at: number, byte: number): Frame => {
     const header = good.header.slice();
     header[at] = byte;
@@ -125,4 +149,16 @@ t.test('malformed compact headers throw ProtocolError naming the fault', async (
   t.throws(() => codec.decode(compact(call({ seq: -2 }))), /sequence number -2/);
   t.throws(() => codec.decode(compact(call({ coll: -1 }))), /collection -1/);
   t.doesNotThrow(() => decodeCompactInvoke(compact(call({ src: NUM_PES }))), 'without a job size only the form is checked');
+  // An inline binary argument (type byte at 28 + 4 = 32: code 33, length 34..37, bytes from 40).
+  const inline = compact(call({ args: [new Uint8Array(16)] }));
+  t.equal(inline.header.byteLength, 56);
+  for (let length = 33; length < inline.header.byteLength; length++) {
+    t.throws(() => codec.decode({ header: inline.header.subarray(0, length), segments: [] }), /argument 0 runs past the end/, `inline cut to ${length} bytes`);
+  }
+  const lying = inline.header.slice();
+  new DataView(lying.buffer).setUint32(34, INLINE_MAX_BYTES + 1, true);
+  t.throws(() => codec.decode({ header: lying, segments: [] }), /argument 0 runs past the end/, 'an inline length above the limit');
+  lying[33] = 99;
+  new DataView(lying.buffer).setUint32(34, 16, true);
+  t.throws(() => codec.decode({ header: lying, segments: [] }), /unknown segment kind 99/, 'an unknown class code');
 });

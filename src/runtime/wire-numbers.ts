@@ -1,0 +1,41 @@
+/**
+ * Little-endian fixed-width numbers read from and written to byte arrays, for the hottest
+ * encoders: plain element loads and stores, without the argument checks of Buffer's
+ * `writeUInt32LE` family and without a DataView made per message. Callers check bounds.
+ *
+ * A float64 goes through an 8-byte scratch array that holds nothing between calls (each call
+ * fills and reads it synchronously), the way Node's own Buffer methods convert floats.
+ */
+
+const float64 = new Float64Array(1);
+const float64Bytes = new Uint8Array(float64.buffer);
+
+/** Writes the low 32 bits of `value` (signed or unsigned) at `at`. */
+export function putUint32(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value;
+  bytes[at + 1] = value >>> 8;
+  bytes[at + 2] = value >>> 16;
+  bytes[at + 3] = value >>> 24;
+}
+
+/** Writes `value` as an IEEE 754 double at `at`. */
+export function putFloat64(bytes: Uint8Array, at: number, value: number): void {
+  float64[0] = value;
+  for (let i = 0; i < 8; i++) bytes[at + i] = float64Bytes[i]!;
+}
+
+/** Reads an unsigned 32-bit integer at `at`. */
+export function getUint32(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}
+
+/** Reads a signed 32-bit integer at `at`. */
+export function getInt32(bytes: Uint8Array, at: number): number {
+  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
+}
+
+/** Reads an IEEE 754 double at `at`. */
+export function getFloat64(bytes: Uint8Array, at: number): number {
+  for (let i = 0; i < 8; i++) float64Bytes[i] = bytes[at + i]!;
+  return float64[0]!;
+}
