@@ -15,10 +15,10 @@
  * larger binary value as its segment code u8 (its bytes are the frame's next segment).
  *
  * Small binary values ride inside the header because a segment of its own costs more than the
- * copy: a view to make on each side and a frame part to write and read (about 1 us per hop
- * between two PE threads). A decoded small value is a view on the received header, so the
- * receiver keeps that frame as it keeps one with segments (lent to a borrowing entry method,
- * and pooled afterwards where the transport pools headers: UCX).
+ * copies: a view to make on each side and a frame part to write and read (about 1 us per hop
+ * between two PE threads). A decoded small value is copied out of the header into memory of
+ * the receiver's own, so a frame without segments is done with once decoded, and small values
+ * are never lent.
  */
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
@@ -216,7 +216,10 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
       const length = getUint32(h, at + 1);
       const dataAt = inlineDataAt(at - 1);
       if (length > INLINE_MAX_BYTES || dataAt + length > end) malformed(`argument ${i} runs past the end`);
-      args[i] = viewOf(h.subarray(dataAt, dataAt + length), code);
+      // Copied out: the header's memory may go back to its transport as soon as it is decoded.
+      const owned = new Uint8Array(length);
+      owned.set(h.subarray(dataAt, dataAt + length));
+      args[i] = viewOf(owned, code);
       at = dataAt + length;
     } else if (type === ARG_STRING) {
       if (at + 4 > end) malformed(`argument ${i} runs past the end`);

@@ -19,7 +19,6 @@ import { normalizeDims, type Index } from './index-space.js';
 import { EP_ALLREDUCE_RESULT, EP_CHANNEL, EP_RESUME_FROM_SYNC } from './internal-entries.js';
 import { LocationManager } from './location-manager.js';
 import type { ReceivedFrame } from './lent-buffers.js';
-import { viewsOn } from './segment-views.js';
 import { Kind, type CollectionSpec, type Message } from './message.js';
 import { MessageHandler } from './message-handler.js';
 import { OutcomeRouter } from './outcome-router.js';
@@ -270,13 +269,13 @@ export class PeRuntime {
 
   /**
    * A frame arrived from PE `from`: decode and run it now. Throws ProtocolError when it is not a
-   * valid message. A call whose arguments are views on the frame (its segments, or small arrays
-   * inside its header) keeps the frame, to lend it to a borrowing entry method; any other frame
-   * without segments goes back to its transport at once (its header was only needed to decode).
+   * valid message. A call whose arguments hold segments keeps the frame, to lend it to a
+   * borrowing entry method; a frame without segments goes back to its transport at once (its
+   * header was only needed to decode).
    */
   receiveFrame(from: number, frame: Frame): void {
     const message = this.#codec.decode(frame);
-    if (message.kind === Kind.Invoke && (frame.segments.length > 0 || viewsOn(message.args, frame.header))) {
+    if (message.kind === Kind.Invoke && frame.segments.length > 0) {
       (message as { received?: ReceivedFrame }).received = { from, frame };
     } else if (frame.segments.length === 0) {
       this.#router.releaseFrame(from, frame);

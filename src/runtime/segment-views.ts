@@ -67,13 +67,3 @@ function copyBytes(bytes: Uint8Array): Uint8Array {
   copy.set(bytes);
   return copy;
 }
-
-/** True when one of `values` is a non-empty view on the memory of `bytes` (so that memory must outlive the values). */
-export function viewsOn(values: readonly unknown[], bytes: Uint8Array): boolean {
-  const buffer = bytes.buffer;
-  for (let i = 0; i < values.length; i++) {
-    const value = values[i];
-    if (ArrayBuffer.isView(value) && value.byteLength > 0 && value.buffer === buffer) return true;
-  }
-  return false;
-}
