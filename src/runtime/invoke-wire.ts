@@ -10,9 +10,8 @@
  * argument count u8, coll i32, ep i32, src u32, hops u32, seq f64, index u32 x length,
  * [reply pe u32, reply id f64], then per argument a type byte and its payload: a number as f64,
  * a string as u32 byte length and UTF-8, a binary value of up to {@link INLINE_MAX_BYTES} bytes
- * as its segment code u8, its byte length u32, zero padding to the next multiple of 8 from the
- * header's start and its bytes (so that it decodes in place when the header is 8-aligned), a
- * larger binary value as its segment code u8 (its bytes are the frame's next segment).
+ * as its segment code u8, its byte length u32 and its bytes, a larger binary value as its
+ * segment code u8 (its bytes are the frame's next segment).
  *
  * Small binary values ride inside the header because a segment of its own costs more than the
  * copies: a view to make on each side and a frame part to write and read (about 1 us per hop
@@ -23,7 +22,7 @@
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
 import { Kind, type InvokeMessage } from './message.js';
-import { segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
+import { copyOf, segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
 import { getFloat64, getInt32, getUint32, putFloat64, putUint32 } from './wire-numbers.js';
 
 /** First byte of a compact call header. */
@@ -47,8 +46,8 @@ const ARG_INLINE = 7;
 /** Binary arguments up to this many bytes are copied into the header instead of travelling as segments. */
 export const INLINE_MAX_BYTES = 1024;
 
-/** Where the bytes of an inline binary argument whose type byte is at `typeAt` begin (8-aligned). */
-const inlineDataAt = (typeAt: number): number => (typeAt + 6 + 7) & ~7;
+/** Bytes of an inline binary argument before its data: type u8, segment code u8, length u32. */
+const INLINE_PREFIX_BYTES = 6;
 
 const isInt32 = (v: number): boolean => (v | 0) === v;
 const isUint32 = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= U32_MAX && Math.floor(v) === v;
@@ -79,7 +78,7 @@ function argumentsEnd(args: readonly unknown[], start: number): number {
         }
         if (segmentCodeOf(arg) < 0) return -1;
         const length = (arg as ArrayBufferView | ArrayBuffer).byteLength;
-        at = length <= INLINE_MAX_BYTES ? inlineDataAt(at) + length : at + 2;
+        at += length <= INLINE_MAX_BYTES ? INLINE_PREFIX_BYTES + length : 2;
         continue;
       }
       default:
@@ -150,13 +149,11 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
         const binary = arg as ArrayBufferView | ArrayBuffer;
         const length = binary.byteLength;
         if (length <= INLINE_MAX_BYTES) {
-          const dataAt = inlineDataAt(at);
           header[at] = ARG_INLINE;
           header[at + 1] = segmentCodeOf(binary);
           putUint32(header, at + 2, length);
-          for (let pad = at + 6; pad < dataAt; pad++) header[pad] = 0;
-          copyInto(header, dataAt, binary);
-          at = dataAt + length;
+          copyInto(header, at + INLINE_PREFIX_BYTES, binary);
+          at += INLINE_PREFIX_BYTES + length;
         } else {
           header[at] = ARG_SEGMENT;
           header[at + 1] = segmentCodeOf(binary);
@@ -214,12 +211,10 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
       if (at + 5 > end) malformed(`argument ${i} runs past the end`);
       const code = h[at]!;
       const length = getUint32(h, at + 1);
-      const dataAt = inlineDataAt(at - 1);
+      const dataAt = at - 1 + INLINE_PREFIX_BYTES;
       if (length > INLINE_MAX_BYTES || dataAt + length > end) malformed(`argument ${i} runs past the end`);
       // Copied out: the header's memory may go back to its transport as soon as it is decoded.
-      const owned = new Uint8Array(length);
-      owned.set(h.subarray(dataAt, dataAt + length));
-      args[i] = viewOf(owned, code);
+      args[i] = copyOf(h.subarray(dataAt, dataAt + length), code);
       at = dataAt + length;
     } else if (type === ARG_STRING) {
       if (at + 4 > end) malformed(`argument ${i} runs past the end`);

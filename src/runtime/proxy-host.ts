@@ -64,7 +64,7 @@ export class RuntimeProxyHost implements ProxyHost {
       try {
         coll.checkIndex(index);
       } catch (error) {
-        this.#parts.ctx.fatal(`call to ${coll.info.name}.${entry.name}: ${(error as Error).message}`);
+        this.#parts.ctx.fatal(`call to ${entry.label}: ${(error as Error).message}`);
         return;
       }
     }

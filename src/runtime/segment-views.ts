@@ -62,6 +62,12 @@ export function viewOf(bytes: Uint8Array, code: number): unknown {
   return new Kind(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.byteLength / size);
 }
 
+/** Rebuilds the value of wire code `code` from a copy of `bytes`, in memory of its own (see {@link viewOf}). */
+export function copyOf(bytes: Uint8Array, code: number): unknown {
+  // An ArrayBuffer is always rebuilt as a copy; every other class as a view, here on the copy.
+  return viewOf(code === CODE_ARRAY_BUFFER ? bytes : copyBytes(bytes), code);
+}
+
 function copyBytes(bytes: Uint8Array): Uint8Array {
   const copy = new Uint8Array(bytes.byteLength);
   copy.set(bytes);

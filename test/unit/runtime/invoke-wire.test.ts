@@ -150,9 +150,9 @@ t.test('malformed compact headers throw ProtocolError naming the fault', async (
   t.throws(() => codec.decode(compact(call({ seq: -2 }))), /sequence number -2/);
   t.throws(() => codec.decode(compact(call({ coll: -1 }))), /collection -1/);
   t.doesNotThrow(() => decodeCompactInvoke(compact(call({ src: NUM_PES }))), 'without a job size only the form is checked');
-  // An inline binary argument (type byte at 28 + 4 = 32: code 33, length 34..37, bytes from 40).
+  // An inline binary argument (type byte at 28 + 4 = 32: code 33, length 34..37, bytes from 38).
   const inline = compact(call({ args: [new Uint8Array(16)] }));
-  t.equal(inline.header.byteLength, 56);
+  t.equal(inline.header.byteLength, 54);
   for (let length = 33; length < inline.header.byteLength; length++) {
     t.throws(() => codec.decode({ header: inline.header.subarray(0, length), segments: [] }), /argument 0 runs past the end/, `inline cut to ${length} bytes`);
   }
