@@ -4,7 +4,8 @@ mpi4py reference of bench/pingpong. Same sizes, iteration counts and JSON lines 
 pingpong.ts.
 
     OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 \
-        mpirun -n 2 /usr/bin/python3 bench/pingpong/mpi4py_pingpong.py [--max BYTES]
+        mpirun -n 2 /usr/bin/python3 bench/pingpong/mpi4py_pingpong.py [--min BYTES] [--max BYTES]
+                                                                      [--only latency|bandwidth]
 
 Needs Debian's python3-mpi4py (with openmpi-bin) and python3-numpy.
 """
@@ -18,11 +19,16 @@ from mpi4py import MPI
 WINDOW = 64
 
 
-def sizes(maximum):
+def sizes(minimum, maximum):
     size = 1
     while size <= maximum:
-        yield size
+        if size >= minimum:
+            yield size
         size *= 2
+
+
+def option(name, fallback):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else fallback
 
 
 def latency_iterations(size):
@@ -41,13 +47,17 @@ def bandwidth_windows(size):
 
 
 def main():
-    maximum = int(sys.argv[sys.argv.index("--max") + 1]) if "--max" in sys.argv else 4 << 20
+    maximum = int(option("--max", 4 << 20))
+    minimum = int(option("--min", 1))
+    only = option("--only", "both")
+    if only not in ("both", "latency", "bandwidth"):
+        raise SystemExit(f'--only takes latency or bandwidth, not "{only}"')
     comm = MPI.COMM_WORLD
     rank = comm.Get_rank()
     if comm.Get_size() != 2:
         raise SystemExit("run with exactly 2 ranks")
     peer = 1 - rank
-    for size in sizes(maximum):
+    for size in sizes(minimum, maximum) if only != "bandwidth" else []:
         buf = np.full(size, 7, dtype=np.uint8)
         batches = []
         for iterations, timed in [(warmup_iterations(size), False)] + [(latency_iterations(size), True)] * BATCHES:
@@ -67,7 +77,7 @@ def main():
             print(json.dumps({"bench": "pingpong", "impl": "mpi4py", "transport": "mpi", "size": size,
                               "iterations": iterations, "latency_us": seconds / iterations / 2 * 1e6}), flush=True)
     ack = np.zeros(1, dtype=np.uint8)
-    for size in sizes(maximum):
+    for size in sizes(minimum, maximum) if only != "latency" else []:
         bufs = [np.full(size, 7, dtype=np.uint8) for _ in range(WINDOW)]
         batches = []
         for windows, timed in [(2, False)] + [(bandwidth_windows(size), True)] * BATCHES:
