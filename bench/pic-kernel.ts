@@ -2,17 +2,19 @@
  * Benchmark of the PIC kernel's hot paths, one JSON line per measurement:
  *   - placement: cells per second of the generator and placement (untimed in the PRK);
  *   - move: ns per particle-step of `moveParticles` on one tile (the serial kernel);
- *   - move+route: ns per particle-step of `TileMover.step` on every tile of a 2x2 grid in one
- *     thread, with the packing and unpacking of the particles that change tile;
+ *   - move+route: ns per particle-step of `TileMover.step` on every tile of a tile grid (2x2, or
+ *     `--tiles PXxPY`) in one thread, with the packing and unpacking of the particles that change
+ *     tile, overall and per tile (`perTileNs`, tile index iy*PX+ix: the cost of a particle depends
+ *     on how many share its column, see docs/performance.md);
  *   - c-reference: the C serial PRK on the same case, when PIC_C_REFERENCE names its binary
  *     (build SERIAL/PIC/pic.c of github.com/ParRes/Kernels with gcc -O2), and the JS/C ratio.
  *
  * Default case: the paper's setting shrunk to a few seconds (T=50, L=1000, n=100000, k=0, m=1,
  * GEOMETRIC 0.999). Any kernel flag overrides it, e.g.
- *   npx tsx bench/pic-kernel.ts -i 100 -s 2998 -n 600000 --mode GEOMETRIC --init-parameters 0.999
+ *   npx tsx bench/pic-kernel.ts -i 100 -s 2998 -n 600000 --mode GEOMETRIC --init-parameters 0.999 --tiles 4x4
  */
 import { spawnSync } from 'node:child_process';
-import { TileDecomposition } from '../examples/pic/kernel/decomposition.js';
+import { parseTileGrid, TileDecomposition, type TileGrid } from '../examples/pic/kernel/decomposition.js';
 import { CellDistribution, distributionParameters } from '../examples/pic/kernel/distributions.js';
 import { assignIds, placeTileParticles } from '../examples/pic/kernel/init.js';
 import { TileMesh } from '../examples/pic/kernel/mesh.js';
@@ -71,9 +73,9 @@ function benchMove(p: PicParameters): number {
   return (time * 1e9) / moves;
 }
 
-function benchMoveAndRoute(p: PicParameters): void {
+function benchMoveAndRoute(p: PicParameters, grid: TileGrid): void {
   const L = p.gridSize;
-  const decomposition = new TileDecomposition(L, { px: 2, py: 2 });
+  const decomposition = new TileDecomposition(L, grid);
   decomposition.checkLimits(p.k, p.m);
   const distribution = new CellDistribution(p.distribution, L, p.requestedParticles);
   let nextId = 1;
@@ -83,21 +85,25 @@ function benchMoveAndRoute(p: PicParameters): void {
     assignIds(store, nextId);
     nextId += store.count;
     const router = new TileRouter(decomposition, tile);
-    return { store, router, mover: new TileMover(new TileMesh(bounds), router, L) };
+    return { store, router, mover: new TileMover(new TileMesh(bounds), router, L), ns: 0, moves: 0 };
   });
   const placed = nextId - 1;
   let moved = 0;
   const time = timedSteps(p.iterations, () => {
     const inbox: Float64Array[][] = tiles.map(() => []);
     for (const tile of tiles) {
+      const start = process.hrtime.bigint();
       moved += tile.store.count;
+      tile.moves += tile.store.count;
       tile.mover.step(tile.store).forEach((packed, slot) => inbox[tile.router.neighbours[slot]].push(packed));
+      tile.ns += Number(process.hrtime.bigint() - start);
     }
     tiles.forEach((tile, index) => inbox[index].forEach((packed) => tile.store.appendPacked(packed)));
   });
   const validates = tiles.every((tile) => countFailures(tile.store, p.iterations + 1, L) === 0);
   const moves = placed * p.iterations;
-  emit('move+route', { ...describe(p), tiles: '2x2' }, { placed, validates, nsPerParticleStep: (time * 1e9) / moves, mparticlesPerSecond: moves / time / 1e6 });
+  const perTileNs = tiles.map((tile) => Math.round((10 * tile.ns) / Math.max(1, tile.moves)) / 10);
+  emit('move+route', { ...describe(p), tiles: `${grid.px}x${grid.py}` }, { placed, validates, nsPerParticleStep: (time * 1e9) / moves, mparticlesPerSecond: moves / time / 1e6, perTileNs });
   if (moved !== placed * (p.iterations + 1)) throw new Error('particles were lost or duplicated');
 }
 
@@ -123,9 +129,19 @@ function benchReference(p: PicParameters, jsNsPerStep: number): void {
   });
 }
 
+/** `--tiles PXxPY` (default 2x2), removed from `argv`. */
+function takeTileGrid(argv: string[]): TileGrid {
+  const at = argv.indexOf('--tiles');
+  if (at < 0) return { px: 2, py: 2 };
+  const [, text] = argv.splice(at, 2);
+  if (text === undefined) throw new Error('--tiles needs a tile grid PXxPY (e.g. 4x4)');
+  return parseTileGrid(text);
+}
+
 const argv = process.argv.slice(2);
+const grid = takeTileGrid(argv);
 const { params } = parsePicArguments(argv.length > 0 ? argv : DEFAULT_ARGS);
 benchPlacement();
 const jsNsPerStep = benchMove(params);
-benchMoveAndRoute(params);
+benchMoveAndRoute(params, grid);
 benchReference(params, jsNsPerStep);
