@@ -14,6 +14,7 @@
  *   npx tsx bench/pic-kernel.ts -i 100 -s 2998 -n 600000 --mode GEOMETRIC --init-parameters 0.999 --tiles 4x4
  */
 import { spawnSync } from 'node:child_process';
+import { InvalidArgumentError } from '../src/errors.js';
 import { parseTileGrid, TileDecomposition, type TileGrid } from '../examples/pic/kernel/decomposition.js';
 import { CellDistribution, distributionParameters } from '../examples/pic/kernel/distributions.js';
 import { assignIds, placeTileParticles } from '../examples/pic/kernel/init.js';
@@ -30,7 +31,7 @@ function seconds(since: bigint): number {
   return Number(process.hrtime.bigint() - since) / 1e9;
 }
 
-function emit(name: string, params: Record<string, unknown>, values: Record<string, number | string | boolean>): void {
+function emit(name: string, params: Record<string, unknown>, values: Record<string, number | string | boolean | number[]>): void {
   process.stdout.write(`${JSON.stringify({ bench: 'pic-kernel', name, params, ...values })}\n`);
 }
 
@@ -134,13 +135,20 @@ function takeTileGrid(argv: string[]): TileGrid {
   const at = argv.indexOf('--tiles');
   if (at < 0) return { px: 2, py: 2 };
   const [, text] = argv.splice(at, 2);
-  if (text === undefined) throw new Error('--tiles needs a tile grid PXxPY (e.g. 4x4)');
+  if (text === undefined) throw new InvalidArgumentError('--tiles needs a tile grid PXxPY (e.g. 4x4)');
   return parseTileGrid(text);
 }
 
 const argv = process.argv.slice(2);
-const grid = takeTileGrid(argv);
-const { params } = parsePicArguments(argv.length > 0 ? argv : DEFAULT_ARGS);
+let grid: TileGrid;
+let params: PicParameters;
+try {
+  grid = takeTileGrid(argv);
+  params = parsePicArguments(argv.length > 0 ? argv : DEFAULT_ARGS).params;
+} catch (error) {
+  process.stderr.write(`pic-kernel: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 benchPlacement();
 const jsNsPerStep = benchMove(params);
 benchMoveAndRoute(params, grid);
