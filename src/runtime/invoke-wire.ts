@@ -88,11 +88,6 @@ function argumentsEnd(args: readonly unknown[], start: number): number {
   return at;
 }
 
-/** Copies the bytes of a binary value into `header` at `at`. */
-function copyInto(header: Uint8Array, at: number, value: ArrayBufferView | ArrayBuffer): void {
-  header.set(value instanceof Uint8Array ? value : segmentBytes(value), at);
-}
-
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
 export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
   const { index, args, reply } = msg;
@@ -152,7 +147,7 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
           header[at] = ARG_INLINE;
           header[at + 1] = segmentCodeOf(binary);
           putUint32(header, at + 2, length);
-          copyInto(header, at + INLINE_PREFIX_BYTES, binary);
+          header.set(segmentBytes(binary), at + INLINE_PREFIX_BYTES);
           at += INLINE_PREFIX_BYTES + length;
         } else {
           header[at] = ARG_SEGMENT;

@@ -43,8 +43,9 @@ export function segmentCodeOf(value: object): number {
   return CODE_BY_CLASS.get(value.constructor) ?? -1;
 }
 
-/** The bytes of an ArrayBuffer or a view, without copying. */
+/** The bytes of an ArrayBuffer or a view, without copying (a Uint8Array, Buffer included, is its own bytes). */
 export function segmentBytes(value: ArrayBufferView | ArrayBuffer): Uint8Array {
+  if (value instanceof Uint8Array) return value;
   return value instanceof ArrayBuffer ? new Uint8Array(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
 }
 

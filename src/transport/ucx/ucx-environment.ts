@@ -18,8 +18,10 @@ export const REQUIRED_UCX_ENV: Readonly<Record<string, string>> = Object.freeze(
 /**
  * Settings applied only where the user did not set them:
  *
- * - `UCX_PROTO_ENABLE=y`: UCX's v2 protocols, whose zero-copy rendezvous over shared memory (CMA)
- *   is about three times faster for large messages here.
+ * - `UCX_PROTO_ENABLE=y`: UCX's v2 protocols, about three times faster for large messages in raw
+ *   `ucx_perftest` here (PLATFORM.md). Within the runtime, UCX 1.13's active-message rendezvous
+ *   still copies through the shared-memory FIFO rather than reading by CMA (docs/performance.md,
+ *   "4 MiB against ucx_perftest").
  * - `UCX_RNDV_THRESH=64kb`: messages below 64 KiB go eagerly (copied through UCX's buffers)
  *   instead of by rendezvous, which UCX would otherwise pick from about 6 KiB on. A rendezvous
  *   needs the sender's worker to make progress after the receiver answers, and a PE makes
