@@ -72,10 +72,10 @@ export class Scheduler<M> {
   #idleSince = 0;
   #loopSpinning = false;
   /**
-   * The latest clock reading (performance.now(), ms). The hot path reads the clock once per
-   * message handled and once per empty poll while spinning, and reuses this reading wherever a
-   * time that recent will do (the start of handling after a poll, the spin's start, the deadline
-   * check after a spin).
+   * The latest clock reading (performance.now(), ms). The hot path reads it once per message
+   * handled and once when a spin ends (the spin itself times its polls with its own clock, see
+   * {@link #spin}), and reuses this reading wherever a time that recent will do (the start of
+   * handling after a poll, the deadline check after a spin).
    */
   #clock = 0;
 
