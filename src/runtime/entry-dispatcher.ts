@@ -1,15 +1,15 @@
 /**
  * Runs entry methods on the chares of this PE: checks the call, holds it while its `when`
- * condition is false, times it for load balancing, and sends its outcome where it was asked
+ * condition is false, has it timed for load balancing (see load-meter.ts), and sends its outcome where it was asked
  * for (a reply future, a broadcast's completion count). An error with nobody awaiting it ends
  * the job with the chare, method, PE and stack named.
  */
-import { performance } from 'node:perf_hooks';
 import { BadArgumentsError, ProtocolError } from '../errors.js';
 import type { Collection } from './collection.js';
 import type { ElementRecord } from './element.js';
 import { errorToWire } from './future.js';
 import type { LentBuffers, ReceivedFrame } from './lent-buffers.js';
+import { LoadMeter } from './load-meter.js';
 import type { AckRequest, FutureRef, SerializedError } from './message.js';
 import type { PeContext } from './pe-context.js';
 import { describeArity, type EntryInfo } from './registry.js';
@@ -49,13 +49,19 @@ export class EntryDispatcher {
   readonly #sink: OutcomeSink;
   readonly #internal = new Map<number, InternalEntry>();
   readonly #lent: LentBuffers;
+  readonly #meter: LoadMeter;
   #idle: IdleHook = () => undefined;
 
-  /** `lent` lends received frames to borrowing entry methods and takes them back after the call. */
-  constructor(ctx: PeContext, sink: OutcomeSink, lent: LentBuffers) {
+  /**
+   * `lent` lends received frames to borrowing entry methods and takes them back after the call;
+   * `meter` charges each call's time to its element (the scheduler's meter, so that one clock
+   * reading per message serves both).
+   */
+  constructor(ctx: PeContext, sink: OutcomeSink, lent: LentBuffers, meter: LoadMeter = new LoadMeter()) {
     this.#ctx = ctx;
     this.#sink = sink;
     this.#lent = lent;
+    this.#meter = meter;
   }
 
   /** Sets the hook run when an element with a pending migration becomes idle. */
@@ -133,16 +139,17 @@ export class EntryDispatcher {
       this.#fail(element, coll, entry.name, delivery, new BadArgumentsError(`${element.label}.${entry.name} takes ${describeArity(entry)}, got ${delivery.args.length}`));
       return false;
     }
-    const start = performance.now();
+    const meter = this.#meter;
+    meter.start(element);
     let result: unknown;
     try {
       result = entry.fn.apply(element.obj, delivery.args);
     } catch (error) {
-      element.load += (performance.now() - start) / 1000;
+      meter.stop();
       this.#fail(element, coll, entry.name, delivery, error);
       return false;
     }
-    element.load += (performance.now() - start) / 1000;
+    meter.stop();
     if (!isThenable(result)) {
       this.#succeed(element, coll, entry.name, delivery, result);
       return false;

@@ -19,6 +19,7 @@ import { normalizeDims, type Index } from './index-space.js';
 import { EP_ALLREDUCE_RESULT, EP_CHANNEL, EP_RESUME_FROM_SYNC } from './internal-entries.js';
 import { LocationManager } from './location-manager.js';
 import type { ReceivedFrame } from './lent-buffers.js';
+import { LoadMeter } from './load-meter.js';
 import { Kind, type CollectionSpec, type Message } from './message.js';
 import { MessageHandler } from './message-handler.js';
 import { OutcomeRouter } from './outcome-router.js';
@@ -83,7 +84,8 @@ export class PeRuntime {
     this.#registry = registry;
     const counts: MessageCounts = { created: 0, processed: 0 };
     let handler: MessageHandler | undefined;
-    const scheduler = new Scheduler<Message>((message) => handler!.handle(message), { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros });
+    const meter = new LoadMeter();
+    const scheduler = new Scheduler<Message>((message) => handler!.handle(message), { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros }, meter);
     this.#scheduler = scheduler;
     let collections: CollectionManager | undefined;
     let host: RuntimeProxyHost | undefined;
@@ -96,7 +98,7 @@ export class PeRuntime {
     const quiescence = new QuiescenceDetector(router, outcomes, new WaveRunner(router, 'qd', snapshot));
     const deadlockRunner = new WaveRunner(router, 'deadlock', snapshot);
     this.#watchdog = new DeadlockWatchdog(counts, deadlockRunner, options.deadlockSeconds, { abort: (m) => router.fatal(m) }, () => this.#mainReturned);
-    const dispatcher = new EntryDispatcher(router, outcomes, router.lent);
+    const dispatcher = new EntryDispatcher(router, outcomes, router.lent, meter);
     const location = new LocationManager(router, (element, coll, message) => dispatcher.deliver(element, coll, message));
     const reductions = new ReductionManager(router, (name) => registry.reducer(name), outcomes);
     const sections = new SectionManager(router, reductions);

@@ -13,8 +13,8 @@
  * a reply that comes within it is read at once, without the tens of microseconds a blocked
  * process (and, on a virtual machine, its idle vCPU) takes to wake up.
  */
-import { performance } from 'node:perf_hooks';
 import { Fifo } from './fifo.js';
+import { monotonicMs } from './load-meter.js';
 
 /** The monotonic clock in nanoseconds, read without allocating (see `Scheduler.#spin`). */
 const monotonicNanoseconds = process.hrtime.bigint;
@@ -29,8 +29,6 @@ export interface PollSource {
 
 /** Scheduler tunables. */
 export interface SchedulerOptions {
-  /** Messages handled between two checks of the time budget. */
-  readonly batchSize: number;
   /** Time (ms) spent draining after which the scheduler yields to the event loop. */
   readonly batchTimeMs: number;
   /** How long (microseconds) an idle PE keeps polling (its polled sources, else the event loop) before it parks. */
@@ -40,12 +38,19 @@ export interface SchedulerOptions {
 }
 
 /**
- * Defaults: check the clock every 16 messages (every message while there are polled sources),
- * yield after 2 ms; poll at least every 100 us while busy; spin 100 us before parking (a ws
+ * Defaults: yield after 2 ms (the clock is read after every message); poll at least every 100 us while busy; spin 100 us before parking (a ws
  * round trip between two processes takes 60-70 us on a quiet 2-vCPU machine, so a shorter
  * spin ends just before the reply comes).
  */
-export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchSize: 16, batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 };
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 };
+
+/** Told the scheduler's clock readings around each message it handles (the runtime's load meter). */
+export interface MessageTimer {
+  /** A message is taken; `now` (ms, {@link monotonicMs}) is the latest reading before it. */
+  begin(now: number): void;
+  /** The message is done; `now` is the reading taken after it. */
+  end(now: number): void;
+}
 
 /** A piece of the runtime's own work queued behind the messages already waiting. */
 class DeferredTask {
@@ -56,6 +61,7 @@ class DeferredTask {
 export class Scheduler<M> {
   readonly #handle: (message: M) => void;
   readonly #options: SchedulerOptions;
+  readonly #timer: MessageTimer | null;
   readonly #spinNanoseconds: bigint;
   readonly #sources: PollSource[] = [];
   readonly #queue = new Fifo<M | DeferredTask>();
@@ -72,16 +78,18 @@ export class Scheduler<M> {
   #idleSince = 0;
   #loopSpinning = false;
   /**
-   * The latest clock reading (performance.now(), ms). The hot path reads it once per message
-   * handled and once when a spin ends (the spin itself times its polls with its own clock, see
-   * {@link #spin}), and reuses this reading wherever a time that recent will do (the start of
-   * handling after a poll, the deadline check after a spin).
+   * The latest clock reading ({@link monotonicMs}). The hot path reads the clock once per
+   * message handled; a spin that finds work leaves its last reading here (taken just before the
+   * poll that found it, see {@link #spin}). This reading serves wherever a time that recent will
+   * do: the start of the next message (for the timer), the deadline check after a spin.
    */
   #clock = 0;
 
-  constructor(handle: (message: M) => void, options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS) {
+  /** `timer`, when given, is told the readings around every message (one clock reading per message serves both). */
+  constructor(handle: (message: M) => void, options: SchedulerOptions = DEFAULT_SCHEDULER_OPTIONS, timer: MessageTimer | null = null) {
     this.#handle = handle;
     this.#options = options;
+    this.#timer = timer;
     this.#spinNanoseconds = BigInt(Math.round(options.spinMicros * 1000));
   }
 
@@ -97,7 +105,7 @@ export class Scheduler<M> {
 
   /** Seconds spent handling messages since this scheduler started (the batch in progress included). */
   get busySeconds(): number {
-    return (this.#busyMs + (this.#handling ? performance.now() - this.#drainStarted : 0)) / 1000;
+    return (this.#busyMs + (this.#handling ? monotonicMs() - this.#drainStarted : 0)) / 1000;
   }
 
   /** Runs `task` after the messages queued so far (never inside the current message's handling). */
@@ -173,16 +181,19 @@ export class Scheduler<M> {
     else this.#schedule();
   }
 
-  /** Handles queued messages, polling when the queue runs dry; true when the time budget ran out first. */
+  /**
+   * Handles queued messages, polling when the queue runs dry; true when the time budget ran out
+   * first. The clock is read once after each message: for the budget, the poll interval and the
+   * timer alike.
+   */
   #handleUntil(deadline: number): boolean {
     const started = this.#clock;
     this.#drainStarted = started;
     this.#handling = true;
     const polled = this.#sources.length > 0;
-    const checkEvery = polled ? 1 : this.#options.batchSize;
     const pollEveryMs = this.#options.pollIntervalMicros / 1000;
+    const timer = this.#timer;
     let lastPoll = started;
-    let handled = 0;
     try {
       while (!this.#stopped) {
         if (this.#queue.size === 0) {
@@ -191,10 +202,11 @@ export class Scheduler<M> {
         }
         while (this.#queue.size > 0 && !this.#stopped) {
           const item = this.#queue.shift()!;
+          timer?.begin(this.#clock);
           if (item instanceof DeferredTask) item.run();
           else this.#handle(item);
-          if (++handled % checkEvery !== 0) continue;
           const now = this.#now();
+          timer?.end(now);
           if (now > deadline) return true;
           if (polled && now - lastPoll >= pollEveryMs) {
             lastPoll = now;
@@ -205,13 +217,12 @@ export class Scheduler<M> {
       return false;
     } finally {
       this.#handling = false;
-      // The clock was last read after the last message handled, unless messages ran since.
-      this.#busyMs += (handled % checkEvery === 0 ? this.#clock : this.#now()) - started;
+      this.#busyMs += this.#clock - started;
     }
   }
 
   #now(): number {
-    return (this.#clock = performance.now());
+    return (this.#clock = monotonicMs());
   }
 
   #pollAll(): number {
@@ -225,18 +236,21 @@ export class Scheduler<M> {
    * spin times itself with `process.hrtime.bigint`, compared as a bigint: `performance.now`
    * returns a freshly allocated heap number on every call, and a spin reading it between polls
    * filled the young generation (hundreds of collections per second, each one a stall that the
-   * peer's spin then waits out). The scheduler's clock is read once, when the spin ends.
+   * peer's spin then waits out). Its last reading becomes the scheduler's clock: when a poll
+   * finds work, the reading taken just before that poll (a message's time includes receiving it).
    */
   #spin(): boolean {
     if (this.#sources.length === 0) return false;
-    const until = monotonicNanoseconds() + this.#spinNanoseconds;
+    let reading = monotonicNanoseconds();
+    const until = reading + this.#spinNanoseconds;
     try {
-      do {
+      for (;;) {
         if (this.#pollAll() > 0 || this.#queue.size > 0) return true;
-      } while (monotonicNanoseconds() < until);
-      return false;
+        reading = monotonicNanoseconds();
+        if (reading >= until) return false;
+      }
     } finally {
-      this.#now();
+      this.#clock = Number(reading) / 1e6;
     }
   }
 
@@ -268,7 +282,7 @@ export class Scheduler<M> {
    * extends it; the spin ends by itself, so an idle PE costs no CPU.
    */
   #spinEventLoop(): void {
-    this.#idleSince = performance.now();
+    this.#idleSince = monotonicMs();
     if (this.#loopSpinning || this.#options.spinMicros === 0) return;
     this.#loopSpinning = true;
     setImmediate(this.#loopSpinTurn);
@@ -276,7 +290,7 @@ export class Scheduler<M> {
 
   readonly #loopSpinTurn = (): void => {
     // A scheduled drain takes over (and spins again when it ends idle).
-    if (this.#stopped || this.#scheduled || performance.now() - this.#idleSince >= this.#options.spinMicros / 1000) {
+    if (this.#stopped || this.#scheduled || monotonicMs() - this.#idleSince >= this.#options.spinMicros / 1000) {
       this.#loopSpinning = false;
       return;
     }

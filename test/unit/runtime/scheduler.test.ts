@@ -33,10 +33,10 @@ class FakeSource implements PollSource {
   }
 }
 
-const FAST: SchedulerOptions = { batchSize: 4, batchTimeMs: 1, spinMicros: 50, pollIntervalMicros: 100 };
+const FAST: SchedulerOptions = { batchTimeMs: 1, spinMicros: 50, pollIntervalMicros: 100 };
 
 t.test('defaults are the documented tunables', async (t) => {
-  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchSize: 16, batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 });
+  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 });
 });
 
 t.test('messages run one at a time in FIFO order', async (t) => {
@@ -190,7 +190,7 @@ t.test('a source is polled between messages once the poll interval has passed, n
       busyFor(0.3);
       if (m < 4) scheduler.enqueue(m + 1);
     },
-    { batchSize: 16, batchTimeMs: 1000, spinMicros: 0, pollIntervalMicros: 100 },
+    { batchTimeMs: 1000, spinMicros: 0, pollIntervalMicros: 100 },
   );
   const source = new FakeSource((m) => scheduler.enqueue(m, true));
   scheduler.addPollSource(source);
