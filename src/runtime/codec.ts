@@ -88,7 +88,7 @@ function encodeSegment(bytes: Uint8Array, code: number): [number, number, number
   const state = activeEncode;
   if (state === null) throw new Error('segment encoded outside Codec.encode');
   state.segments.push(bytes);
-  return [state.segments.length - 1, code, bytes.byteLength];
+  return [state.segments.length - 1, code, bytes.length];
 }
 
 function decodeSegment(data: unknown): unknown {
@@ -101,8 +101,8 @@ function decodeSegment(data: unknown): unknown {
   }
   const bytes = state.segments[index];
   if (bytes === undefined) throw new ProtocolError(`segment ${index} missing (frame has ${state.segments.length})`);
-  if (bytes.byteLength !== byteLength) {
-    throw new ProtocolError(`segment ${index} has ${bytes.byteLength} bytes, header says ${byteLength}`);
+  if (bytes.length !== byteLength) {
+    throw new ProtocolError(`segment ${index} has ${bytes.length} bytes, header says ${byteLength}`);
   }
   return viewOf(bytes, code);
 }

@@ -22,7 +22,7 @@
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
 import { Kind, type InvokeMessage } from './message.js';
-import { copyOf, segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
+import { copyOf, copyRange, segmentByteLength, segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
 import { getFloat64, getInt32, getUint32, putFloat64, putUint32 } from './wire-numbers.js';
 
 /** First byte of a compact call header. */
@@ -48,6 +48,9 @@ export const INLINE_MAX_BYTES = 1024;
 
 /** Bytes of an inline binary argument before its data: type u8, segment code u8, length u32. */
 const INLINE_PREFIX_BYTES = 6;
+
+/** The segment list of every call sent without segments (frames are read-only). */
+const NO_SEGMENTS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 
 const isInt32 = (v: number): boolean => (v | 0) === v;
 const isUint32 = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= U32_MAX && Math.floor(v) === v;
@@ -76,8 +79,9 @@ function argumentsEnd(args: readonly unknown[], start: number): number {
           at += 1;
           continue;
         }
-        if (segmentCodeOf(arg) < 0) return -1;
-        const length = (arg as ArrayBufferView | ArrayBuffer).byteLength;
+        const code = segmentCodeOf(arg);
+        if (code < 0) return -1;
+        const length = segmentByteLength(arg as ArrayBufferView | ArrayBuffer, code);
         at += length <= INLINE_MAX_BYTES ? INLINE_PREFIX_BYTES + length : 2;
         continue;
       }
@@ -114,7 +118,7 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
     putFloat64(header, at + 4, reply.id);
     at += REPLY_BYTES;
   }
-  const segments: Uint8Array[] = [];
+  let segments = NO_SEGMENTS;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     switch (typeof arg) {
@@ -142,16 +146,18 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
           break;
         }
         const binary = arg as ArrayBufferView | ArrayBuffer;
-        const length = binary.byteLength;
+        const code = segmentCodeOf(binary);
+        const length = segmentByteLength(binary, code);
         if (length <= INLINE_MAX_BYTES) {
           header[at] = ARG_INLINE;
-          header[at + 1] = segmentCodeOf(binary);
+          header[at + 1] = code;
           putUint32(header, at + 2, length);
-          header.set(segmentBytes(binary), at + INLINE_PREFIX_BYTES);
+          copyRange(header, at + INLINE_PREFIX_BYTES, segmentBytes(binary), 0, length);
           at += INLINE_PREFIX_BYTES + length;
         } else {
           header[at] = ARG_SEGMENT;
-          header[at + 1] = segmentCodeOf(binary);
+          header[at + 1] = code;
+          if (segments === NO_SEGMENTS) segments = [];
           segments.push(segmentBytes(binary));
           at += 2;
         }
@@ -172,7 +178,7 @@ function malformed(what: string): never {
  */
 export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessage {
   const h = frame.header;
-  const end = h.byteLength;
+  const end = h.length;
   if (end < FIXED_BYTES) malformed(`${end} bytes`);
   const flags = h[1]!;
   const dims = h[2]!;
@@ -209,7 +215,7 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
       const dataAt = at - 1 + INLINE_PREFIX_BYTES;
       if (length > INLINE_MAX_BYTES || dataAt + length > end) malformed(`argument ${i} runs past the end`);
       // Copied out: the header's memory may go back to its transport as soon as it is decoded.
-      args[i] = copyOf(h.subarray(dataAt, dataAt + length), code);
+      args[i] = copyOf(h, dataAt, length, code);
       at = dataAt + length;
     } else if (type === ARG_STRING) {
       if (at + 4 > end) malformed(`argument ${i} runs past the end`);

@@ -37,25 +37,25 @@ export function frameToMessages(frame: Frame, detachThreshold = DEFAULT_DETACH_T
   const { header, segments } = frame;
   if (segments.length > MAX_SEGMENTS) throw new RangeError(`a message may carry at most ${MAX_SEGMENTS} typed arrays`);
   const tableEnd = FIXED_BYTES + PER_SEGMENT_BYTES * segments.length;
-  let size = pad8(tableEnd + header.byteLength);
-  for (const segment of segments) if (segment.byteLength < detachThreshold) size += pad8(segment.byteLength);
+  let size = pad8(tableEnd + header.length);
+  for (const segment of segments) if (segment.length < detachThreshold) size += pad8(segment.length);
   const head = new Uint8Array(size);
   const view = new DataView(head.buffer);
   view.setUint32(0, FRAME_MAGIC, true);
-  view.setUint32(4, header.byteLength, true);
+  view.setUint32(4, header.length, true);
   view.setUint32(8, segments.length, true);
   head.set(header, tableEnd);
   const messages: Uint8Array[] = [head];
-  let offset = pad8(tableEnd + header.byteLength);
+  let offset = pad8(tableEnd + header.length);
   segments.forEach((segment, i) => {
-    const detached = segment.byteLength >= detachThreshold;
-    view.setUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i, segment.byteLength, true);
+    const detached = segment.length >= detachThreshold;
+    view.setUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i, segment.length, true);
     view.setUint32(FIXED_BYTES + PER_SEGMENT_BYTES * i + 4, detached ? 1 : 0, true);
     if (detached) {
       messages.push(segment);
     } else {
       head.set(segment, offset);
-      offset += pad8(segment.byteLength);
+      offset += pad8(segment.length);
     }
   });
   return messages;
@@ -65,12 +65,12 @@ export function frameToMessages(frame: Frame, detachThreshold = DEFAULT_DETACH_T
 export function batchMessages(heads: readonly Uint8Array[]): Uint8Array {
   if (heads.length === 1) return heads[0]!;
   let size = 0;
-  for (const head of heads) size += head.byteLength;
+  for (const head of heads) size += head.length;
   const batch = new Uint8Array(size);
   let offset = 0;
   for (const head of heads) {
     batch.set(head, offset);
-    offset += head.byteLength;
+    offset += head.length;
   }
   return batch;
 }
@@ -110,13 +110,13 @@ export class FrameAssembler {
       const frame = this.#pushDetached(message);
       return frame === null ? [] : [frame];
     }
-    if (message.byteLength === 0) throw new ProtocolError('empty message where a frame was expected');
+    if (message.length === 0) throw new ProtocolError('empty message where a frame was expected');
     const frames: Frame[] = [];
     let offset = 0;
-    while (offset < message.byteLength) {
+    while (offset < message.length) {
       const { frame, end } = this.#pushHead(message.subarray(offset));
       if (frame === null) {
-        if (offset + end !== message.byteLength) throw new ProtocolError('a head announcing detached segments is not the last of its batch');
+        if (offset + end !== message.length) throw new ProtocolError('a head announcing detached segments is not the last of its batch');
         break;
       }
       frames.push(frame);
@@ -127,15 +127,15 @@ export class FrameAssembler {
 
   /** Parses the head at the start of `message`; `end` is where it stops. */
   #pushHead(message: Uint8Array): { frame: Frame | null; end: number } {
-    if (message.byteLength < FIXED_BYTES) throw new ProtocolError(`message of ${message.byteLength} bytes is too short for a frame`);
-    const view = new DataView(message.buffer, message.byteOffset, message.byteLength);
+    if (message.length < FIXED_BYTES) throw new ProtocolError(`message of ${message.length} bytes is too short for a frame`);
+    const view = new DataView(message.buffer, message.byteOffset, message.length);
     if (view.getUint32(0, true) !== FRAME_MAGIC) throw new ProtocolError('message does not start with the frame magic');
     const headerLength = view.getUint32(4, true);
     const count = view.getUint32(8, true);
     if (count > MAX_SEGMENTS) throw new ProtocolError(`frame declares ${count} segments (at most ${MAX_SEGMENTS})`);
     const tableEnd = FIXED_BYTES + PER_SEGMENT_BYTES * count;
-    if (tableEnd + headerLength > message.byteLength) {
-      throw new ProtocolError(`frame declares a ${headerLength}-byte header but the message has ${message.byteLength} bytes`);
+    if (tableEnd + headerLength > message.length) {
+      throw new ProtocolError(`frame declares a ${headerLength}-byte header but the message has ${message.length} bytes`);
     }
     const header = message.subarray(tableEnd, tableEnd + headerLength);
     const segments: (Uint8Array | null)[] = new Array(count);
@@ -151,7 +151,7 @@ export class FrameAssembler {
         segments[i] = null;
         missing++;
       } else {
-        if (offset + length > message.byteLength) throw new ProtocolError(`inline segment ${i} runs past the end of the message`);
+        if (offset + length > message.length) throw new ProtocolError(`inline segment ${i} runs past the end of the message`);
         segments[i] = message.subarray(offset, offset + length);
         offset += pad8(length);
       }
@@ -167,8 +167,8 @@ export class FrameAssembler {
   #pushDetached(message: Uint8Array): Frame | null {
     const index = this.#segments.indexOf(null);
     const expected = this.#lengths[index]!;
-    if (message.byteLength !== expected) {
-      throw new ProtocolError(`detached segment ${index} has ${message.byteLength} bytes, the frame declared ${expected}`);
+    if (message.length !== expected) {
+      throw new ProtocolError(`detached segment ${index} has ${message.length} bytes, the frame declared ${expected}`);
     }
     this.#segments[index] = message;
     this.#missing--;

@@ -153,10 +153,10 @@ export class FrameReader {
     let moved = 0;
     if (this.#block !== null) {
       const block = this.#block;
-      while (this.#offset < block.byteLength) {
-        const available = ring.available(block.byteLength - this.#offset);
+      while (this.#offset < block.length) {
+        const available = ring.available(block.length - this.#offset);
         if (available === 0) return moved;
-        const step = Math.min(block.byteLength - this.#offset, available, chunk);
+        const step = Math.min(block.length - this.#offset, available, chunk);
         ring.take(block, this.#offset, step, step);
         this.#offset += step;
         moved += step;
@@ -169,13 +169,13 @@ export class FrameReader {
     }
     while (this.#part <= segments.length) {
       const target = this.#part === 0 ? this.#header! : segments[this.#part - 1]!;
-      const padded = pad8(target.byteLength);
+      const padded = pad8(target.length);
       const remaining = padded - this.#offset;
       if (remaining > 0) {
         const available = ring.available(remaining);
         if (available === 0) return moved;
         const step = Math.min(remaining, available, chunk);
-        const copy = Math.max(0, Math.min(step, target.byteLength - this.#offset));
+        const copy = Math.max(0, Math.min(step, target.length - this.#offset));
         ring.take(target, this.#offset, copy, step);
         this.#offset += step;
         moved += step;

@@ -38,9 +38,9 @@ export function descriptorBytes(count: number): number {
 export function checkFrame(frame: Frame): void {
   const { header, segments } = frame;
   if (segments.length > MAX_SEGMENTS) throw new RangeError(`a message may carry at most ${MAX_SEGMENTS} typed arrays`);
-  if (header.byteLength > MAX_RING_SEGMENT_BYTES) throw new RangeError('a message header may not exceed 4 GiB');
+  if (header.length > MAX_RING_SEGMENT_BYTES) throw new RangeError('a message header may not exceed 4 GiB');
   for (const segment of segments) {
-    if (segment.byteLength > MAX_RING_SEGMENT_BYTES) throw new RangeError('a message segment may not exceed 4 GiB');
+    if (segment.length > MAX_RING_SEGMENT_BYTES) throw new RangeError('a message segment may not exceed 4 GiB');
   }
 }
 
@@ -99,10 +99,10 @@ export function writeFrame(producer: RingProducer, out: OutgoingFrame, chunkByte
     const bytes = descriptorBytes(segments.length);
     if (producer.free(bytes) < bytes) return 0;
     producer.setWord(0, RING_FRAME_TAG);
-    producer.setWord(4, header.byteLength);
+    producer.setWord(4, header.length);
     producer.setWord(8, segments.length);
     producer.setWord(12, 0);
-    for (let i = 0; i < segments.length; i++) producer.setWord(DESCRIPTOR_FIXED_BYTES + 4 * i, segments[i]!.byteLength);
+    for (let i = 0; i < segments.length; i++) producer.setWord(DESCRIPTOR_FIXED_BYTES + 4 * i, segments[i]!.length);
     producer.skip(bytes);
     written = bytes;
     out.part = 0;
@@ -110,13 +110,13 @@ export function writeFrame(producer: RingProducer, out: OutgoingFrame, chunkByte
   let sincePublish = written;
   while (out.part <= segments.length) {
     const source = out.part === 0 ? header : segments[out.part - 1]!;
-    const padded = pad8(source.byteLength);
+    const padded = pad8(source.length);
     const remaining = padded - out.offset;
     if (remaining > 0) {
       const free = producer.free(Math.min(remaining, chunkBytes));
       if (free === 0) break;
       const step = Math.min(remaining, free, chunkBytes);
-      const copy = Math.max(0, Math.min(step, source.byteLength - out.offset));
+      const copy = Math.max(0, Math.min(step, source.length - out.offset));
       producer.put(source, out.offset, copy, step);
       out.offset += step;
       written += step;

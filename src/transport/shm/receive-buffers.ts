@@ -86,7 +86,7 @@ export class ReceivePool implements ReceiveBuffers {
 
   block(bytes: number): Uint8Array {
     if (bytes > MAX_SLAB_BLOCK) return unzeroed(bytes);
-    if (this.#used + bytes > this.#slab.byteLength) {
+    if (this.#used + bytes > this.#slab.length) {
       this.#slab = new Uint8Array(SLAB_BYTES);
       this.#used = 0;
     }

@@ -79,7 +79,7 @@ export class RingProducer {
     } else {
       const at = this.#write & this.#mask;
       const first = Math.min(length, this.#size - at);
-      if (first === source.byteLength && start === 0) this.#bytes.set(source, at);
+      if (first === source.length && start === 0) this.#bytes.set(source, at);
       else this.#bytes.set(source.subarray(start, start + first), at);
       if (first < length) this.#bytes.set(source.subarray(start + first, start + length), 0);
     }

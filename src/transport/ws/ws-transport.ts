@@ -169,10 +169,10 @@ export class WsTransport extends TransportBase {
       return;
     }
     const messages = frameToMessages(frame);
-    if (messages.length === 1 && messages[0]!.byteLength < BATCH_LIMIT) {
+    if (messages.length === 1 && messages[0]!.length < BATCH_LIMIT) {
       if (peer.batch.length === 0) this.#flushSoon(peer);
       peer.batch.push(messages[0]!);
-      peer.batchBytes += messages[0]!.byteLength;
+      peer.batchBytes += messages[0]!.length;
       if (peer.batchBytes >= BATCH_LIMIT) this.#flush(peer);
       return;
     }
