@@ -144,7 +144,8 @@ export class Codec {
   /** `numPes`, when given, makes decode check every message's fields (PE numbers included). */
   constructor(resolver: WireRefResolver, numPes?: number) {
     this.#numPes = numPes;
-    this.#packr = new Packr({ useRecords: false, moreTypes: true, mapsAsObjects: true, structuredClone: false });
+    // copyBuffers: a decoded message never refers to its frame's header, which a transport may lend.
+    this.#packr = new Packr({ useRecords: false, moreTypes: true, mapsAsObjects: true, structuredClone: false, copyBuffers: true });
     registerExtensions();
     this.#resolver = resolver;
   }

@@ -6,6 +6,10 @@
  * else ws. `++transport ws|ucx` restricts what PEs offer to that one transport (threads of one
  * process then use it too); `auto` offers everything available here and says why a faster
  * transport is missing.
+ *
+ * Frames come to `ctx.events.onFrame`, which must be done with the header of a frame without
+ * segments when it returns (the runtime decodes it at once, copying what it keeps): the shm rings
+ * lend such headers up to {@link LENT_HEADER_BYTES} bytes instead of giving each its own memory.
  */
 import { BadFlagError, TransportUnavailableError } from '../errors.js';
 import { attachShmRegion, ShmTransport, type ShmRegionDescription } from './shm/index.js';
@@ -15,6 +19,9 @@ import { WsTransport } from './ws/ws-transport.js';
 
 /** Transport names `++transport` accepts. */
 export const TRANSPORT_NAMES = ['auto', 'ucx', 'ws'] as const;
+
+/** Headers of frames without segments up to this size are lent by the shm transport (a compact call with small arguments). */
+export const LENT_HEADER_BYTES = 4096;
 
 /** Transports in order of preference between two PEs that both offer them. */
 const PREFERENCE = ['shm', 'ucx', 'ws'] as const;
@@ -65,7 +72,7 @@ export class TransportSet {
     if (!(TRANSPORT_NAMES as readonly string[]).includes(name)) throw new BadFlagError(`unknown transport "${name}" (known: ${TRANSPORT_NAMES.join(', ')})`);
     let ucxUnavailable: string | null = null;
     if (name === 'auto' && shmRegion !== undefined && shmRegion.count > 1) {
-      this.#transports.set('shm', new ShmTransport(this.#ctx, attachShmRegion(shmRegion)));
+      this.#transports.set('shm', new ShmTransport(this.#ctx, attachShmRegion(shmRegion), { lentHeaderBytes: LENT_HEADER_BYTES }));
     }
     if (name === 'ucx' || name === 'auto') {
       applyUcxEnvironment(process.env);

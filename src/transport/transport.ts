@@ -25,7 +25,11 @@ export interface Frame {
 
 /** What a transport reports to the runtime that owns it. */
 export interface TransportEvents {
-  /** A complete frame from PE `from`. Called on the PE's thread, in per-sender order. */
+  /**
+   * A complete frame from PE `from`. Called on the PE's thread, in per-sender order. A transport
+   * configured to lend headers (the shm transport's `lentHeaderBytes`) reuses the header of a
+   * frame without segments once this returns: decode it here, and copy what is kept.
+   */
   onFrame(from: number, frame: Frame): void;
   /** The connection to `pe` is gone (closed, reset, timed out). Fatal for the job. */
   onPeerLost(pe: number, reason: string): void;

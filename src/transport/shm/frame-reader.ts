@@ -2,12 +2,15 @@
  * The consumer side of a ring: turns the byte stream that {@link writeFrame} produced back into
  * frames, copying each part out of the ring into receive memory as soon as its bytes are
  * published, so a frame larger than the ring streams through it. Frames come out in the order
- * they were written. A delivered frame never refers to ring memory.
+ * they were written. A delivered frame never refers to ring memory. With a {@link HeaderScratch},
+ * a small frame without segments is lent: its header is read into the scratch, which the next
+ * frame reuses, so it is valid only until `deliver` returns.
  */
 import { ProtocolError } from '../../errors.js';
 import { MAX_SEGMENTS } from '../frame-bytes.js';
 import type { Frame } from '../transport.js';
 import { DESCRIPTOR_FIXED_BYTES, descriptorBytes, pad8, RING_FRAME_TAG } from './frame-writer.js';
+import type { HeaderScratch } from './header-scratch.js';
 import type { ReceiveBuffers } from './receive-buffers.js';
 import type { RingConsumer } from './spsc-ring.js';
 
@@ -24,6 +27,8 @@ export interface FrameReaderOptions {
   readonly chunkBytes: number;
   /** Called when the producer asked to be woken once space is freed (it is parked with a backlog). */
   readonly onSpaceFreed: () => void;
+  /** Where the headers of small frames without segments are lent from (none: every frame gets memory of its own). */
+  readonly scratch?: HeaderScratch | undefined;
 }
 
 /** Frames read from one ring. */
@@ -37,6 +42,8 @@ export class FrameReader {
   #offset = 0;
   /** Set while a frame without large segments is copied: its block mirrors the ring's layout, so one copy takes all. */
   #block: Uint8Array | null = null;
+  /** Set while a lent header is copied into the scratch: its padded length. */
+  #scratchBytes = 0;
   #unreleased = 0;
   /** Bytes consumed by the last {@link read}. */
   moved = 0;
@@ -102,6 +109,17 @@ export class FrameReader {
     if (count > MAX_SEGMENTS) throw new ProtocolError(`shm: frame declares ${count} segments (at most ${MAX_SEGMENTS})`);
     const bytes = descriptorBytes(count);
     if (ring.available(bytes) < bytes) throw new ProtocolError('shm: frame descriptor published incomplete');
+    const scratch = this.#options.scratch;
+    if (count === 0 && scratch !== undefined && headerLength <= scratch.maxBytes) {
+      ring.skip(bytes);
+      this.#unreleased += bytes;
+      this.#header = scratch.view(headerLength);
+      this.#segments = NO_SEGMENTS;
+      this.#scratchBytes = pad8(headerLength);
+      this.#part = 0;
+      this.#offset = 0;
+      return bytes;
+    }
     const large = this.#options.largeSegmentBytes;
     let blockBytes = pad8(headerLength);
     let anyLarge = false;
@@ -151,6 +169,23 @@ export class FrameReader {
     const segments = this.#segments;
     const chunk = this.#options.chunkBytes;
     let moved = 0;
+    if (this.#scratchBytes > 0) {
+      const words = this.#options.scratch!.words;
+      const total = this.#scratchBytes;
+      while (this.#offset < total) {
+        const available = ring.available(total - this.#offset);
+        if (available === 0) return moved;
+        const step = Math.min(total - this.#offset, available, chunk);
+        ring.takeWords(words, this.#offset >>> 2, step);
+        this.#offset += step;
+        moved += step;
+        this.#unreleased += step;
+        if (this.#unreleased >= chunk) this.#release();
+      }
+      this.#scratchBytes = 0;
+      this.#part = 1;
+      return moved;
+    }
     if (this.#block !== null) {
       const block = this.#block;
       while (this.#offset < block.length) {

@@ -13,7 +13,9 @@
  *   reader may be a thread that drains only when this one returns to its loop.
  * - **Ownership**: `send` keeps references to the frame's header and segments until they are
  *   in the ring (the caller must not modify them after `send`). A received frame's header and
- *   segments are fresh memory that belongs to the receiver for good (see receive-buffers.ts).
+ *   segments are fresh memory that belongs to the receiver for good (see receive-buffers.ts),
+ *   except the header of a small frame without segments when `lentHeaderBytes` asks for it
+ *   (valid until `onFrame` returns; see header-scratch.ts).
  * - **Progress**: `poll` flushes backlogs and drains every incoming ring (up to a frame and a
  *   byte budget per ring: a receiver takes what it can handle, the rest waits in the ring and
  *   the sender's backlog); `arm` parks on the PE's doorbell with `Atomics.waitAsync` (see
@@ -26,11 +28,15 @@ import { BadPeError, BadStateError, ProtocolError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
+import { HeaderScratch } from './header-scratch.js';
 import { checkFrame } from './frame-writer.js';
 import { Outbox } from './outbox.js';
 import { ReceivePool, type ReceiveBuffers, type ReceivePoolStats } from './receive-buffers.js';
 import { Word, type ShmRegion } from './shm-region.js';
 import { RingConsumer, RingProducer } from './spsc-ring.js';
+
+/** Largest `lentHeaderBytes` (lending is for small headers; larger ones are worth memory of their own). */
+const MAX_LENT_HEADER_BYTES = 64 * 1024;
 
 /** Tunables of {@link ShmTransport}. */
 export interface ShmTransportOptions {
@@ -51,6 +57,13 @@ export interface ShmTransportOptions {
   readonly buffers?: ReceiveBuffers;
   /** Most bytes of released receive buffers the default pool keeps for reuse (default 64 MiB). */
   readonly maxRetainedBytes?: number;
+  /**
+   * Frames without segments whose header has at most this many bytes are lent (default 0: none):
+   * the header is read into memory that the next frame from the same PE reuses, so `onFrame`
+   * must be done with it when it returns (decode it, copy what it keeps). Such a frame then
+   * costs no receive memory and no new view. At most 64 KiB.
+   */
+  readonly lentHeaderBytes?: number;
 }
 
 /** One peer of this PE. */
@@ -103,6 +116,10 @@ export class ShmTransport extends TransportBase {
     this.#epoch = Atomics.load(control, Word.CloseEpoch);
     this.#buffers = options.buffers ?? new ReceivePool({ maxRetainedBytes: options.maxRetainedBytes });
     const largeSegmentBytes = options.largeSegmentBytes ?? 32 * 1024;
+    const lentHeaderBytes = options.lentHeaderBytes ?? 0;
+    if (!Number.isInteger(lentHeaderBytes) || lentHeaderBytes < 0 || lentHeaderBytes > MAX_LENT_HEADER_BYTES) {
+      throw new RangeError(`shm: lentHeaderBytes must be an integer in [0, ${MAX_LENT_HEADER_BYTES}]`);
+    }
     for (let local = 0; local < region.count; local++) {
       if (local === this.#local) continue;
       const pe = region.firstPe + local;
@@ -113,7 +130,13 @@ export class ShmTransport extends TransportBase {
       const peer: Peer = {
         pe,
         outbox: new Outbox(new RingProducer(region, region.ringIndex(this.#local, local)), control, parkedSlot, bellSlot, chunkBytes),
-        reader: new FrameReader(inbound, { buffers: this.#buffers, largeSegmentBytes, chunkBytes, onSpaceFreed: wake }),
+        reader: new FrameReader(inbound, {
+          buffers: this.#buffers,
+          largeSegmentBytes,
+          chunkBytes,
+          onSpaceFreed: wake,
+          scratch: lentHeaderBytes > 0 ? new HeaderScratch(lentHeaderBytes) : undefined,
+        }),
         closedSlot: region.peWord(local, Word.Closed),
         wake,
         deliver: (frame) => {

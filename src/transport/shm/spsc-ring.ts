@@ -168,6 +168,19 @@ export class RingConsumer {
     this.#read = (this.#read + advance) >>> 0;
   }
 
+  /**
+   * Copies `bytes` bytes (a multiple of 8) from the read position into `target` from word
+   * `targetWord` on, one 32-bit word at a time (no view to create, which a short copy costs more
+   * than the words), and consumes them.
+   */
+  takeWords(target: Uint32Array, targetWord: number, bytes: number): void {
+    const words = this.#words;
+    const mask = this.#mask;
+    const read = this.#read;
+    for (let at = 0; at < bytes; at += 4) target[targetWord++] = words[((read + at) & mask) >>> 2]!;
+    this.#read = (read + bytes) >>> 0;
+  }
+
   /** Consumes `bytes` without copying them. */
   skip(bytes: number): void {
     this.#read = (this.#read + bytes) >>> 0;

@@ -544,3 +544,21 @@ t.test('fuzz: random and mutated messages through FrameAssembler then Codec thro
   fc.assert(fc.property(mutated, feed), { numRuns: 3000, ...deadline });
   t.pass('no other error escaped');
 });
+
+t.test('a decoded message never refers to its header (a transport may lend the header and reuse it)', async (t) => {
+  // msgpack envelope [FutureValue, id 7, ok true, bin [1, 2, 3]] (the encoder sends binary as segments; a bin comes only from a foreign sender).
+  const header = Uint8Array.from([0x94, Kind.FutureValue, 7, 0xc3, 0xc4, 3, 1, 2, 3]);
+  const message = codec.decode({ header, segments: [] }) as Message & { value: Uint8Array };
+  header.fill(0xee);
+  t.strictSame([...message.value], [1, 2, 3], 'bin copied out');
+  // A compact call with a small array, a string and a number in its header.
+  const call = codec.encode({ kind: Kind.Invoke, coll: 1, index: [2], ep: 3, args: [Float64Array.of(1.5, -2), 'héllo', 4], src: 0, seq: 9, reply: null, ack: null, hops: 0 });
+  t.equal(call.segments.length, 0, 'all in the header');
+  const lent = Uint8Array.from(call.header);
+  const decoded = codec.decode({ header: lent, segments: [] }) as Message & { args: unknown[] };
+  lent.fill(0xee);
+  t.strictSame([...(decoded.args[0] as Float64Array)], [1.5, -2]);
+  t.equal(decoded.args[1], 'héllo');
+  t.equal(decoded.args[2], 4);
+  t.not((decoded.args[0] as Float64Array).buffer, lent.buffer, 'the array has memory of its own');
+});

@@ -5,7 +5,7 @@
  */
 import t from 'tap';
 import { BadPeError, BadStateError } from '../../../src/errors.js';
-import { attachShmRegion, createShmRegion, ShmTransport } from '../../../src/transport/shm/index.js';
+import { attachShmRegion, createShmRegion, ShmTransport, type ShmTransportOptions } from '../../../src/transport/shm/index.js';
 import type { Frame, TransportEvents } from '../../../src/transport/transport.js';
 
 interface Recorded {
@@ -32,7 +32,7 @@ function isFrameOf(frame: Frame, id: number, size: number): boolean {
 }
 
 /** `count` transports of one region, all on this thread. */
-function setup(count: number, ringBytes = 1 << 16, onFrame?: (pe: number, from: number, frame: Frame) => void) {
+function setup(count: number, ringBytes = 1 << 16, onFrame?: (pe: number, from: number, frame: Frame) => void, options: ShmTransportOptions = {}) {
   const description = createShmRegion({ firstPe: 10, count, ringBytes });
   const recorded: Recorded[] = [];
   const transports: ShmTransport[] = [];
@@ -44,7 +44,7 @@ function setup(count: number, ringBytes = 1 << 16, onFrame?: (pe: number, from: 
       onProtocolError: (reason) => r.errors.push(reason),
     };
     recorded.push(r);
-    transports.push(new ShmTransport({ pe: 10 + i, numPes: 20, secret: 's', listenHost: '', events }, attachShmRegion(description)));
+    transports.push(new ShmTransport({ pe: 10 + i, numPes: 20, secret: 's', listenHost: '', events }, attachShmRegion(description), options));
   }
   return { transports, recorded };
 }
@@ -94,6 +94,56 @@ t.test('a full ring backlogs; poll flushes; per-sender order holds with large an
   t.ok(fromC.every((f, i) => isFrameOf(f, 1000 + i, size(i))), 'frames from PE 12 intact and in order');
   void b;
   for (const transport of transports) await transport.close();
+});
+
+t.test('lent headers: small frames without segments arrive intact and in order in reused memory; the others get memory of their own', async (t) => {
+  const lent = 64;
+  /** Frame `id`: a header of `length` bytes (id-derived pattern), with a 100-byte segment when `withSegment`. */
+  const frame = (id: number, length: number, withSegment: boolean): Frame => {
+    const header = new Uint8Array(length);
+    for (let i = 0; i < length; i++) header[i] = (id * 7 + i) & 0xff;
+    return { header, segments: withSegment ? [new Uint8Array(100).fill(id & 0xff)] : [] };
+  };
+  const plan = (id: number): [number, boolean] => [1 + ((id * 13) % 150), id % 11 === 5];
+  const count = 3000;
+  const seen: { id: number; intact: boolean; lent: boolean }[] = [];
+  let lentBuffer: ArrayBufferLike | undefined;
+  let lentView: Uint8Array | undefined;
+  let earlier: { view: Uint8Array; id: number } | undefined;
+  const { transports } = setup(2, 1 << 16, (_pe, _from, received) => {
+    const id = seen.length;
+    const [length, withSegment] = plan(id);
+    let intact = received.header.length === length && received.segments.length === (withSegment ? 1 : 0);
+    for (let i = 0; intact && i < length; i++) intact = received.header[i] === ((id * 7 + i) & 0xff);
+    const isLent = !withSegment && length <= lent;
+    if (isLent) {
+      lentBuffer ??= received.header.buffer;
+      intact &&= received.header.buffer === lentBuffer;
+      if (length === 40) lentView ??= received.header;
+      if (length === 40) intact &&= received.header === lentView;
+      earlier ??= { view: received.header, id };
+    } else {
+      intact &&= received.header.buffer !== lentBuffer;
+    }
+    seen.push({ id, intact, lent: isLent });
+  }, { lentHeaderBytes: lent });
+  const [a, b] = transports;
+  // Sent in bursts larger than the ring, so that frames wrap around it and some are written in parts.
+  for (let id = 0; id < count; id++) {
+    const [length, withSegment] = plan(id);
+    a!.send(11, frame(id, length, withSegment));
+    if (id % 700 === 699) pump(transports, () => seen.length === id + 1);
+  }
+  pump(transports, () => seen.length === count);
+  t.equal(seen.length, count, 'every frame delivered');
+  t.ok(seen.every((s, i) => s.id === i && s.intact), 'each intact, in order, lent exactly when small and without segments');
+  t.ok(seen.filter((s) => s.lent).length > 300 && seen.filter((s) => !s.lent).length > 300, 'both kinds were sent');
+  t.not(earlier!.view[0], (earlier!.id * 7) & 0xff, 'a lent header kept past its delivery shows a later frame: the memory was reused');
+  void b;
+  for (const transport of transports) await transport.close();
+  for (const bad of [-1, 1.5, 65537]) {
+    t.throws(() => setup(2, 1 << 16, undefined, { lentHeaderBytes: bad }), RangeError, `lentHeaderBytes ${bad}`);
+  }
 });
 
 t.test('poll counts frames, and one for progress on an incomplete frame', async (t) => {
