@@ -13,7 +13,7 @@
 import { fork } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
+import { bandwidthWindows, JIT_WARMUP_ROUND_TRIPS, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
 
 const spinMicros = numberFlag('--spin', 0);
 if (process.argv.includes('--serve')) serve();
@@ -103,7 +103,7 @@ async function drive(): Promise<void> {
   await setMode('echo');
   for (const size of messageSizes(max)) {
     const data = Buffer.alloc(size, 7);
-    await pingPong(data, warmupIterations(size));
+    await pingPong(data, size === 1 ? JIT_WARMUP_ROUND_TRIPS : warmupIterations(size));
     const iterations = latencyIterations(size);
     const seconds = await medianBatch(() => pingPong(data, iterations));
     console.log(JSON.stringify({ bench: 'pingpong', impl, transport: 'ws', size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));

@@ -14,7 +14,7 @@
  * sets the round trips per latency batch (default: fewer for larger sizes, see sizes.ts).
  */
 import { charm, ChareArray, type BorrowedEntries, type Future } from 'charm4ts';
-import { bandwidthWindows, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
+import { bandwidthWindows, JIT_WARMUP_ROUND_TRIPS, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
 
 const keepArrays = process.argv.includes('--keep-arrays');
 
@@ -105,7 +105,7 @@ charm.start(async (args) => {
     const data = new Uint8Array(size).fill(7);
     await pair.remember.awaitable(data);
     const iterations = fixedIterations ?? latencyIterations(size);
-    await timed(first, data, warmupIterations(size));
+    await timed(first, data, size === sizes[0] ? JIT_WARMUP_ROUND_TRIPS : warmupIterations(size));
     const seconds = await medianBatch(() => timed(first, data, iterations));
     console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
   }

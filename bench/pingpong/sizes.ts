@@ -20,6 +20,13 @@ export function warmupIterations(size: number): number {
   return Math.max(10, Math.floor(latencyIterations(size) / 10));
 }
 
+/**
+ * Round trips a JavaScript implementation runs once, at its first size, before measuring: its
+ * first thousands of calls run in the interpreter and baseline code, which the per-size warm-up
+ * (made for compiled code, as OSU's) does not cover.
+ */
+export const JIT_WARMUP_ROUND_TRIPS = 50000;
+
 /** Timed batches per size; each implementation reports the median batch (a stall of a shared machine spoils one batch, not the figure). */
 export const BATCHES = 5;
 

@@ -13,10 +13,15 @@
  * A message that runs no entry method (a reduction step, a future's value) is charged to no
  * element: it is background load, as in Charm++.
  */
+import { performance } from 'node:perf_hooks';
 
-/** The monotonic clock in milliseconds, as the scheduler and the meter read it. */
+/**
+ * The monotonic clock in milliseconds, as the scheduler and the meter read it
+ * (`performance.now`: as fast to read as `process.hrtime.bigint` converted, without the bigint
+ * to allocate).
+ */
 export function monotonicMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
+  return performance.now();
 }
 
 /** What load is charged to (an element record). */

@@ -79,9 +79,9 @@ export class Scheduler<M> {
   #loopSpinning = false;
   /**
    * The latest clock reading ({@link monotonicMs}). The hot path reads the clock once per
-   * message handled; a spin that finds work leaves its last reading here (taken just before the
-   * poll that found it, see {@link #spin}). This reading serves wherever a time that recent will
-   * do: the start of the next message (for the timer), the deadline check after a spin.
+   * message handled and once when a spin ends (see {@link #spin}). This reading serves wherever a
+   * time that recent will do: the start of the next message (for the timer), the deadline check
+   * after a spin.
    */
   #clock = 0;
 
@@ -233,24 +233,23 @@ export class Scheduler<M> {
 
   /**
    * Queue empty: polls the sources for up to `spinMicros`; true as soon as there is work. The
-   * spin times itself with `process.hrtime.bigint`, compared as a bigint: `performance.now`
-   * returns a freshly allocated heap number on every call, and a spin reading it between polls
-   * filled the young generation (hundreds of collections per second, each one a stall that the
-   * peer's spin then waits out). Its last reading becomes the scheduler's clock: when a poll
-   * finds work, the reading taken just before that poll (a message's time includes receiving it).
+   * spin times itself with `process.hrtime.bigint`, compared as a bigint within the loop
+   * condition, which V8 compiles without allocating: `performance.now` returns a freshly allocated
+   * heap number on every call, and so does a bigint reading kept past its comparison (a spin
+   * doing either filled the young generation: hundreds of collections per second, each one a
+   * stall that the peer's spin then waits out). The scheduler's clock is read once, when the spin
+   * ends.
    */
   #spin(): boolean {
     if (this.#sources.length === 0) return false;
-    let reading = monotonicNanoseconds();
-    const until = reading + this.#spinNanoseconds;
+    const until = monotonicNanoseconds() + this.#spinNanoseconds;
     try {
-      for (;;) {
+      do {
         if (this.#pollAll() > 0 || this.#queue.size > 0) return true;
-        reading = monotonicNanoseconds();
-        if (reading >= until) return false;
-      }
+      } while (monotonicNanoseconds() < until);
+      return false;
     } finally {
-      this.#clock = Number(reading) / 1e6;
+      this.#now();
     }
   }
 

@@ -271,7 +271,8 @@ export class ShmTransport extends TransportBase {
    * segments are left alone. Without it, a frame's memory is simply garbage once unreachable.
    */
   release(frame: Frame): void {
-    for (const segment of frame.segments) this.#buffers.release(segment);
+    const segments = frame.segments;
+    for (let i = 0; i < segments.length; i++) this.#buffers.release(segments[i]!);
   }
 
   /** Marks this PE closed for its peers, wakes the parked ones so they notice, drops backlogs. */
