@@ -63,6 +63,18 @@ Napi::Function GetFunction(const Napi::Object& options, const char* name) {
   return value.As<Napi::Function>();
 }
 
+// The typed-array option `name`, which must be of `type` (called `typeName` in the error); an empty
+// value when it is absent and `required` is false.
+Napi::TypedArray GetTypedArray(const Napi::Object& options, const char* name, napi_typedarray_type type,
+                               const char* typeName, bool required) {
+  Napi::Value value = options.Get(name);
+  if (!required && value.IsUndefined()) return Napi::TypedArray();
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != type) {
+    throw Napi::TypeError::New(options.Env(), std::string("option ") + name + " must be a " + typeName);
+  }
+  return value.As<Napi::TypedArray>();
+}
+
 }  // namespace
 
 Napi::Function UcxWorker::Define(Napi::Env env) {
@@ -96,14 +108,17 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
   onPart_ = Napi::Persistent(GetFunction(options, "onPart"));
   onPeerError_ = Napi::Persistent(GetFunction(options, "onPeerError"));
   onProtocolError_ = Napi::Persistent(GetFunction(options, "onProtocolError"));
-  Napi::Value scratch = options.Get("scratch");
-  if (!scratch.IsTypedArray() || scratch.As<Napi::TypedArray>().TypedArrayType() != napi_uint32_array) {
-    throw Napi::TypeError::New(env, "option scratch must be a Uint32Array");
-  }
-  auto scratchArray = scratch.As<Napi::Uint32Array>();
+  auto scratchArray = GetTypedArray(options, "scratch", napi_uint32_array, "Uint32Array", true).As<Napi::Uint32Array>();
   scratch_ = scratchArray.Data();
   scratchWords_ = scratchArray.ElementLength();
   scratchRef_ = Napi::Persistent(scratchArray.As<Napi::Object>());
+  Napi::TypedArray lent = GetTypedArray(options, "lent", napi_uint8_array, "Uint8Array", false);
+  if (!lent.IsEmpty()) {
+    auto lentArray = lent.As<Napi::Uint8Array>();
+    lent_ = lentArray.Data();
+    lentBytes_ = lentArray.ByteLength();
+    lentRef_ = Napi::Persistent(lentArray.As<Napi::Object>());
+  }
 
   ucp_config_t* rawConfig = nullptr;
   ucs_status_t status = ucp_config_read(nullptr, nullptr, &rawConfig);
@@ -281,6 +296,16 @@ uint32_t UcxWorker::Deliver(Napi::Env env) {
         std::memcpy(&chunksWord, event.block->data + wire::kWordChunks * sizeof(uint32_t), sizeof(chunksWord));
         const size_t words = wire::kFixedWords + (chunksWord >> 16);
         std::memcpy(scratch_, event.block->data, words * sizeof(uint32_t));
+        // A whole frame of one chunk (a header without segments) that fits: copied into the lent
+        // memory, its block back to the pool at once, no ArrayBuffer to create and later free.
+        const bool whole = (scratch_[wire::kWordParts] >> 16) == 1 && (chunksWord >> 16) == 1 &&
+                           (scratch_[wire::kWordKind] & 0xff) == wire::kKindFrame;
+        if (lent_ != nullptr && whole && event.length <= lentBytes_) {
+          std::memcpy(lent_, event.block->data + event.prefix, event.length);
+          BufferPool::Return(event.block);
+          onPart_.Call({});
+          break;
+        }
         napi_value buffer = WrapPoolBlock(env, event.block, event.block->data + event.prefix, event.length);
         onPart_.Call({buffer});
         break;
@@ -440,6 +465,8 @@ void UcxWorker::Teardown(napi_env env) {
   onWake_.Reset();
   scratchRef_.Reset();
   scratch_ = nullptr;
+  lentRef_.Reset();
+  lent_ = nullptr;
   wakeContext_.reset();
 }
 

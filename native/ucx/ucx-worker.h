@@ -164,6 +164,11 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   Napi::ObjectReference scratchRef_;
   uint32_t* scratch_ = nullptr;
   size_t scratchWords_ = 0;
+  // Optional: where the data of a small one-part, one-chunk frame is copied instead of being
+  // handed over in an ArrayBuffer of its own (JavaScript lends it as the frame's header).
+  Napi::ObjectReference lentRef_;
+  uint8_t* lent_ = nullptr;
+  size_t lentBytes_ = 0;
   std::unique_ptr<Napi::AsyncContext> wakeContext_;
 
   // Memory and in-flight operations.

@@ -9,7 +9,8 @@
  *
  * Frames come to `ctx.events.onFrame`, which must be done with the header of a frame without
  * segments when it returns (the runtime decodes it at once, copying what it keeps): the shm rings
- * lend such headers up to {@link LENT_HEADER_BYTES} bytes instead of giving each its own memory.
+ * and UCX lend such headers up to {@link LENT_HEADER_BYTES} bytes instead of giving each its own
+ * memory.
  */
 import { BadFlagError, TransportUnavailableError } from '../errors.js';
 import { attachShmRegion, ShmTransport, type ShmRegionDescription } from './shm/index.js';
@@ -20,7 +21,7 @@ import { WsTransport } from './ws/ws-transport.js';
 /** Transport names `++transport` accepts. */
 export const TRANSPORT_NAMES = ['auto', 'ucx', 'ws'] as const;
 
-/** Headers of frames without segments up to this size are lent by the shm transport (a compact call with small arguments). */
+/** Headers of frames without segments up to this size are lent by the shm and UCX transports (a compact call with small arguments). */
 export const LENT_HEADER_BYTES = 4096;
 
 /** Transports in order of preference between two PEs that both offer them. */
@@ -77,7 +78,7 @@ export class TransportSet {
     if (name === 'ucx' || name === 'auto') {
       applyUcxEnvironment(process.env);
       const ucx = loadUcxAddon();
-      if (ucx.available) this.#transports.set('ucx', new UcxTransport(this.#ctx, { addon: ucx.addon }));
+      if (ucx.available) this.#transports.set('ucx', new UcxTransport(this.#ctx, { addon: ucx.addon, lentHeaderBytes: LENT_HEADER_BYTES }));
       else if (name === 'ucx') throw new TransportUnavailableError(`++transport ucx: ucx unavailable: ${ucx.reason}`);
       else ucxUnavailable = ucx.reason;
     }

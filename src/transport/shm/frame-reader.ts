@@ -10,7 +10,7 @@ import { ProtocolError } from '../../errors.js';
 import { MAX_SEGMENTS } from '../frame-bytes.js';
 import type { Frame } from '../transport.js';
 import { DESCRIPTOR_FIXED_BYTES, descriptorBytes, pad8, RING_FRAME_TAG } from './frame-writer.js';
-import type { HeaderScratch } from './header-scratch.js';
+import type { HeaderScratch } from '../header-scratch.js';
 import type { ReceiveBuffers } from './receive-buffers.js';
 import type { RingConsumer } from './spsc-ring.js';
 

@@ -28,7 +28,7 @@ import { BadPeError, BadStateError, ProtocolError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
-import { HeaderScratch } from './header-scratch.js';
+import { HeaderScratch } from '../header-scratch.js';
 import { checkFrame } from './frame-writer.js';
 import { Outbox } from './outbox.js';
 import { ReceivePool, type ReceiveBuffers, type ReceivePoolStats } from './receive-buffers.js';

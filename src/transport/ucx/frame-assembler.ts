@@ -3,6 +3,7 @@
  * chunks its buffer holds; a frame is complete when all its parts are in, whatever their order.
  * The views it builds share the received buffers: nothing is copied.
  */
+import type { HeaderScratch } from '../header-scratch.js';
 import type { Frame } from '../transport.js';
 import { FIXED_WORDS, Word, alignUp } from './wire.js';
 
@@ -58,6 +59,15 @@ export class FrameAssembler {
     if (bySequence.size === 0) this.#open.delete(source);
     const [header, ...segments] = assembly.chunks;
     return { header: header ?? new Uint8Array(0), segments };
+  }
+
+  /**
+   * The frame of a part that the addon copied into `scratch` (a whole frame of one chunk, its
+   * header, whose length the control header gives): a view on the scratch, valid until the next
+   * part arrives.
+   */
+  lent(control: Uint32Array, scratch: HeaderScratch): Frame {
+    return { header: scratch.view(control[FIXED_WORDS]!), segments: NO_SEGMENTS };
   }
 
   /** Forgets the incomplete frames of `source` (it is gone). */

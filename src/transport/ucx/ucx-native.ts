@@ -17,8 +17,16 @@ export interface NativeWorkerOptions {
   readonly maxRetainedBytes: number;
   /** Where the control header of each delivered part is written before `onPart` is called. */
   readonly scratch: Uint32Array;
-  /** A part arrived; its control header is in `scratch`, its data is `buffer` (owned by JavaScript). */
-  readonly onPart: (buffer: ArrayBuffer) => void;
+  /**
+   * Where the data of a part that is a whole frame of one chunk (a header without segments) is
+   * copied when it fits, instead of coming in a buffer of its own.
+   */
+  readonly lent?: Uint8Array;
+  /**
+   * A part arrived; its control header is in `scratch`, its data is `buffer` (owned by
+   * JavaScript), or, without `buffer`, in `lent`.
+   */
+  readonly onPart: (buffer?: ArrayBuffer) => void;
   /** The endpoint to `pe` failed. Reported once per PE. */
   readonly onPeerError: (pe: number, message: string) => void;
   /** A malformed or foreign message was dropped. */

@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BadPeError, BadStateError, TransportUnavailableError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
+import { HeaderScratch } from '../header-scratch.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { LocalPeerWatch } from './local-peer-watch.js';
 import { decodeUcxAddress, encodeUcxAddress, localHostKey } from './ucx-address.js';
@@ -56,7 +57,17 @@ export interface UcxTransportOptions {
   readonly closeTimeoutMs?: number;
   /** While parked, wake at least this often so UCX can run keepalive (default 1000 ms; 0: never). */
   readonly parkedWakeMs?: number;
+  /**
+   * Frames without segments whose header has at most this many bytes are lent (default 0: none):
+   * the addon copies the header into memory that the next message reuses, so `onFrame` must be
+   * done with it when it returns (decode it, copy what it keeps). Such a frame then costs no
+   * ArrayBuffer of its own. At most 64 KiB.
+   */
+  readonly lentHeaderBytes?: number;
 }
+
+/** Largest `lentHeaderBytes`. */
+const MAX_LENT_HEADER_BYTES = 64 * 1024;
 
 /** Marks a goodbye in the per-sender order. */
 const GOODBYE = Symbol('goodbye');
@@ -75,6 +86,9 @@ export class UcxTransport extends TransportBase {
   readonly #scratch = new Uint32Array(SCRATCH_WORDS);
   readonly #assembler = new FrameAssembler();
   readonly #streams: (ReorderBuffer<Delivery> | undefined)[] = [];
+  /** Per sender, what hands its frames on in order (made once per sender, not per message). */
+  readonly #emitters: ((item: Delivery) => void)[] = [];
+  readonly #lent: HeaderScratch | undefined;
   readonly #lost = new Set<number>();
   readonly #watch = new LocalPeerWatch();
   readonly #hostKey: string;
@@ -89,6 +103,11 @@ export class UcxTransport extends TransportBase {
     this.#context = context;
     this.#options = options;
     this.#hostKey = localHostKey(context.hostId);
+    const lentHeaderBytes = options.lentHeaderBytes ?? 0;
+    if (!Number.isInteger(lentHeaderBytes) || lentHeaderBytes < 0 || lentHeaderBytes > MAX_LENT_HEADER_BYTES) {
+      throw new RangeError(`ucx: lentHeaderBytes must be an integer in [0, ${MAX_LENT_HEADER_BYTES}]`);
+    }
+    this.#lent = lentHeaderBytes > 0 ? new HeaderScratch(lentHeaderBytes) : undefined;
   }
 
   /** Creates the UCX worker; resolves to its address (base64url), opaque to peers. */
@@ -104,6 +123,7 @@ export class UcxTransport extends TransportBase {
         splitThreshold: o.splitThreshold ?? 16 * 1024,
         maxRetainedBytes: o.maxRetainedBytes ?? 128 * 1024 * 1024,
         scratch: this.#scratch,
+        ...(this.#lent === undefined ? {} : { lent: this.#lent.bytes }),
         onPart: this.#onPart,
         onPeerError: this.#onPeerError,
         onProtocolError: this.#onProtocolError,
@@ -195,7 +215,7 @@ export class UcxTransport extends TransportBase {
     const native = this.#native;
     if (native === undefined) return;
     let last: ArrayBufferLike = frame.header.buffer;
-    if (last instanceof ArrayBuffer) native.release(last);
+    if (last instanceof ArrayBuffer && last !== this.#lent?.buffer) native.release(last);
     for (const segment of frame.segments) {
       const buffer = segment.buffer;
       if (buffer !== last && buffer instanceof ArrayBuffer) native.release(buffer);
@@ -232,24 +252,29 @@ export class UcxTransport extends TransportBase {
     return this.#native;
   }
 
-  readonly #onPart = (buffer: ArrayBuffer): void => {
+  readonly #onPart = (buffer?: ArrayBuffer): void => {
     if (this.closed) return;
     const control = this.#scratch;
-    const source = control[Word.Source];
-    const sequence = control[Word.Sequence];
-    let delivery: Delivery | undefined;
-    if ((control[Word.Kind] & 0xff) === Kind.Goodbye) {
-      delivery = GOODBYE;
-    } else {
-      delivery = this.#assembler.add(control, buffer);
-      if (delivery === undefined) return;
-    }
+    const source = control[Word.Source]!;
+    const sequence = control[Word.Sequence]!;
     let stream = this.#streams[source];
     if (stream === undefined) {
       stream = new ReorderBuffer<Delivery>();
       this.#streams[source] = stream;
+      this.#emitters[source] = (item) => this.#emit(source, item);
     }
-    if (!stream.accept(sequence, delivery, (item) => this.#emit(source, item))) {
+    let delivery: Delivery | undefined;
+    if ((control[Word.Kind]! & 0xff) === Kind.Goodbye) {
+      delivery = GOODBYE;
+    } else if (buffer === undefined) {
+      delivery = this.#assembler.lent(control, this.#lent!);
+      // Held for a message still to come (overtaken by this one): it needs memory of its own.
+      if (sequence !== stream.next) delivery = { header: delivery.header.slice(), segments: delivery.segments };
+    } else {
+      delivery = this.#assembler.add(control, buffer);
+      if (delivery === undefined) return;
+    }
+    if (!stream.accept(sequence, delivery, this.#emitters[source]!)) {
       this.#context.events.onProtocolError(`ucx: duplicate message ${sequence} from PE ${source} dropped`);
     }
   };

@@ -7,7 +7,9 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BadStateError } from '../../../src/errors.js';
 import { loadUcxAddon } from '../../../src/transport/ucx/ucx-availability.js';
-import { startPair, pump } from './fixtures/ucx-harness.js';
+import type { NativeWorkerOptions, UcxAddon } from '../../../src/transport/ucx/ucx-native.js';
+import { FIXED_WORDS, Kind, Word } from '../../../src/transport/ucx/wire.js';
+import { localTransport, startPair, pump } from './fixtures/ucx-harness.js';
 import { frameDigest, interleavedSizes, isPatternFrame, patternFrame } from './fixtures/ucx-frames.js';
 
 const availability = loadUcxAddon();
@@ -34,6 +36,31 @@ t.test('small frames arrive complete and in order, both ways', { skip }, async (
   t.ok(inOrder, 'every echoed frame equals what was sent, in send order');
   t.same(recorded.protocolErrors, []);
   t.same(recorded.lost, []);
+});
+
+t.test('lent headers: small frames without segments arrive intact and in order in reused memory; the others in buffers of their own', { skip }, async (t) => {
+  const lent = 128;
+  const { transport, recorded, peer } = await startPair(addon, { local: { lentHeaderBytes: lent } });
+  t.teardown(async () => {
+    await peer.kill();
+    await transport.close();
+  });
+  peer.command({ cmd: 'echo', on: true });
+  await peer.next('ack', transport);
+  const count = 400;
+  const headerBytes = (i: number): number => 1 + ((i * 7) % 200);
+  const sizes = (i: number): number[] => (i % 5 === 0 ? [8] : i % 17 === 0 ? [40_000] : []);
+  for (let i = 0; i < count; i++) transport.send(1, patternFrame(i, headerBytes(i), sizes(i)));
+  await pump(transport, () => recorded.frames.length >= count);
+  t.equal(recorded.frames.length, count);
+  t.ok(recorded.frames.every(({ frame }, i) => isPatternFrame(frame, i, headerBytes(i), sizes(i))), 'every frame intact, in send order');
+  const isLent = (i: number): boolean => sizes(i).length === 0 && headerBytes(i) <= lent;
+  const lentBuffer = recorded.headerBuffers[recorded.frames.findIndex((_f, i) => isLent(i))];
+  t.ok(recorded.headerBuffers.every((buffer, i) => (buffer === lentBuffer) === isLent(i)), 'lent exactly when small and without segments');
+  t.ok(recorded.frames.filter((_f, i) => isLent(i)).length > 100, 'many were lent');
+  for (const { frame } of recorded.frames) transport.release(frame);
+  t.same(recorded.protocolErrors, []);
+  t.throws(() => localTransport(addon, 0, 2, 's', { lentHeaderBytes: 65537 }), RangeError);
 });
 
 t.test('a 4 MiB segment arrives bitwise intact', { skip }, async (t) => {
@@ -274,4 +301,46 @@ t.test('messages from another job are refused as protocol errors', { skip }, asy
   await pump(transport, () => recorded.protocolErrors.length >= 3);
   t.equal(recorded.frames.length, 0, 'nothing delivered');
   t.match(recorded.protocolErrors[0], /foreign job/);
+});
+
+t.test('a lent header that must wait for an earlier message is copied before the next one reuses the memory', async (t) => {
+  // A stand-in addon: the test plays the native side, writing control words and lent bytes as the addon does.
+  let options: NativeWorkerOptions | undefined;
+  const fakeAddon = {
+    ucxVersion: 'fake',
+    UcxWorker: class {
+      constructor(o: NativeWorkerOptions) {
+        options = o;
+      }
+      address(): Uint8Array {
+        return new Uint8Array(8);
+      }
+      disarm(): void {}
+      closeEndpoints(): number {
+        return 0;
+      }
+      destroy(): void {}
+    },
+  } as unknown as UcxAddon;
+  const { transport, recorded } = localTransport(fakeAddon, 0, 2, 's', { lentHeaderBytes: 64 });
+  await transport.listen();
+  const arrive = (sequence: number, header: number[]): void => {
+    const control = options!.scratch;
+    control.fill(0);
+    control[Word.Source] = 1;
+    control[Word.Sequence] = sequence;
+    control[Word.Kind] = Kind.Frame;
+    control[Word.Parts] = 1 << 16;
+    control[Word.Chunks] = 1 << 16;
+    control[FIXED_WORDS] = header.length;
+    options!.lent!.set(header);
+    options!.onPart();
+  };
+  arrive(1, [11, 12, 13, 14, 15]);
+  t.equal(recorded.frames.length, 0, 'message 1 waits for message 0');
+  arrive(0, [21, 22, 23]);
+  t.strictSame(recorded.frames.map(({ frame }) => [...frame.header]), [[21, 22, 23], [11, 12, 13, 14, 15]], 'both intact, in order');
+  t.equal(recorded.headerBuffers[0], options!.lent!.buffer, 'the one delivered at once was lent');
+  t.not(recorded.headerBuffers[1], options!.lent!.buffer, 'the one that waited had been copied');
+  await transport.close();
 });
