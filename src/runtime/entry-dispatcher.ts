@@ -1,8 +1,8 @@
 /**
  * Runs entry methods on the chares of this PE: checks the call, holds it while its `when`
- * condition is false, has it timed for load balancing (see load-meter.ts), and sends its outcome where it was asked
- * for (a reply future, a broadcast's completion count). An error with nobody awaiting it ends
- * the job with the chare, method, PE and stack named.
+ * condition is false, has it timed for load balancing (see load-meter.ts), and sends its
+ * outcome where it was asked for (a reply future, a broadcast's completion count). An error with
+ * nobody awaiting it ends the job with the chare, method, PE and stack named.
  */
 import { BadArgumentsError, ProtocolError } from '../errors.js';
 import type { Collection } from './collection.js';

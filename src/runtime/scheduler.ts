@@ -38,9 +38,9 @@ export interface SchedulerOptions {
 }
 
 /**
- * Defaults: yield after 2 ms (the clock is read after every message); poll at least every 100 us while busy; spin 100 us before parking (a ws
- * round trip between two processes takes 60-70 us on a quiet 2-vCPU machine, so a shorter
- * spin ends just before the reply comes).
+ * Defaults: yield after 2 ms (the clock is read after every message); poll at least every 100 us
+ * while busy; spin 100 us before parking (a ws round trip between two processes takes 60-70 us
+ * on a quiet 2-vCPU machine, so a shorter spin ends just before the reply comes).
  */
 export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 };
 
