@@ -34,8 +34,8 @@ export class Collection {
   readonly homes = new Map<string, HomeEntry>();
   /** Last known location of elements that are not here, by key (for homed elements: `homes`). */
   readonly cache = new Map<string, Location>();
-  /** Next sequence number for messages from this PE to each element, by key. */
-  readonly outSeq = new Map<string, number>();
+  /** Next sequence number for messages from this PE to each element, by key (a counter object: one lookup per message). */
+  readonly outSeq = new Map<string, { next: number }>();
   /** At the home: messages for elements not inserted yet, by key. */
   readonly waiting = new Map<string, InvokeMessage[]>();
   /** Sparse arrays: true once doneInserting has run. */
@@ -145,9 +145,9 @@ export class Collection {
 
   /** Takes the next sequence number for a message from this PE to element `key`. */
   nextOutSeq(key: string): number {
-    const seq = this.outSeq.get(key) ?? 0;
-    this.outSeq.set(key, seq + 1);
-    return seq;
+    let counter = this.outSeq.get(key);
+    if (counter === undefined) this.outSeq.set(key, (counter = { next: 0 }));
+    return counter.next++;
   }
 }
 

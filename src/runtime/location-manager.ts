@@ -206,7 +206,7 @@ export class LocationManager {
       this.#ctx.warn(`dropped a duplicate message (seq ${message.seq} from PE ${src}) for ${element.label}`);
       return;
     }
-    if (message.seq === expected && !element.early.has(src)) {
+    if (message.seq === expected && (element.early.size === 0 || !element.early.has(src))) {
       element.nextSeq.set(src, expected + 1);
       this.#deliver(element, coll, message);
       return;

@@ -77,8 +77,10 @@ function check(value: unknown, depth: number): void {
     return;
   }
   if (Array.isArray(value)) {
-    const proto = Object.getPrototypeOf(value);
-    if (proto !== Array.prototype) throw new Refused(`an instance of ${className(value)} (an Array subclass)`);
+    // The inherited constructor first: Object.getPrototypeOf is a runtime call for some arrays (rest parameters).
+    if (value.constructor !== Array && Object.getPrototypeOf(value) !== Array.prototype) {
+      throw new Refused(`an instance of ${className(value)} (an Array subclass)`);
+    }
     for (let i = 0; i < value.length; i++) {
       const element: unknown = value[i];
       if (typeof element === 'object' || typeof element === 'function' || typeof element === 'symbol') {
