@@ -88,6 +88,33 @@ export class OutgoingFrame {
   }
 }
 
+/** Writes the descriptor of a frame (`bytes` long, room checked by the caller) and moves past it. */
+function writeDescriptor(producer: RingProducer, header: Uint8Array, segments: readonly Uint8Array[], bytes: number): void {
+  producer.setWord(0, RING_FRAME_TAG);
+  producer.setWord(4, header.length);
+  producer.setWord(8, segments.length);
+  producer.setWord(12, 0);
+  for (let i = 0; i < segments.length; i++) producer.setWord(DESCRIPTOR_FIXED_BYTES + 4 * i, segments[i]!.length);
+  producer.skip(bytes);
+}
+
+/**
+ * Writes a frame without segments whole, descriptor and header, and publishes it: the common
+ * small call, without a cursor. Returns false, writing nothing, when the frame has segments or
+ * does not fit now (then {@link writeFrame} takes it).
+ */
+export function writeWholeFrame(producer: RingProducer, frame: Frame): boolean {
+  const { header, segments } = frame;
+  if (segments.length !== 0) return false;
+  const length = header.length;
+  const bytes = DESCRIPTOR_FIXED_BYTES + pad8(length);
+  if (producer.free(bytes) < bytes) return false;
+  writeDescriptor(producer, header, segments, DESCRIPTOR_FIXED_BYTES);
+  producer.put(header, 0, length, pad8(length));
+  producer.publish();
+  return true;
+}
+
 /**
  * Writes as much of `out` as fits into `producer`, publishing every `chunkBytes` bytes (so the
  * consumer can copy out while the producer still copies in) and at the end. Returns the number
@@ -99,12 +126,7 @@ export function writeFrame(producer: RingProducer, out: OutgoingFrame, chunkByte
   if (out.part < 0) {
     const bytes = descriptorBytes(segments.length);
     if (producer.free(bytes) < bytes) return 0;
-    producer.setWord(0, RING_FRAME_TAG);
-    producer.setWord(4, header.length);
-    producer.setWord(8, segments.length);
-    producer.setWord(12, 0);
-    for (let i = 0; i < segments.length; i++) producer.setWord(DESCRIPTOR_FIXED_BYTES + 4 * i, segments[i]!.length);
-    producer.skip(bytes);
+    writeDescriptor(producer, header, segments, bytes);
     written = bytes;
     out.part = 0;
   }

@@ -9,7 +9,7 @@
  */
 import type { Frame } from '../transport.js';
 import { ringDoorbell } from './doorbell.js';
-import { descriptorBytes, OutgoingFrame, writeFrame } from './frame-writer.js';
+import { descriptorBytes, OutgoingFrame, writeFrame, writeWholeFrame } from './frame-writer.js';
 import type { RingProducer } from './spsc-ring.js';
 
 /** Placeholder held by the reusable cursor between sends, so that it keeps no caller memory alive. */
@@ -48,6 +48,10 @@ export class Outbox {
     if (this.#backlog.length > 0) {
       this.#backlog.push(new OutgoingFrame(frame));
       return true;
+    }
+    if (writeWholeFrame(this.#ring, frame)) {
+      this.#wakeReceiver();
+      return false;
     }
     const out = this.#direct.reset(frame);
     if (writeFrame(this.#ring, out, this.#chunk) > 0) this.#wakeReceiver();
