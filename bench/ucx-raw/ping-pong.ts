@@ -2,7 +2,7 @@
  * OSU-style point-to-point benchmark of UcxTransport alone, between two processes on this host:
  * half round-trip latency (ping-pong) and windowed one-way bandwidth, both busy-polling.
  *
- *   npx tsx bench/ucx-raw/ping-pong.ts [--sizes 8,64,...] [--reps 3] [--release] [--park]
+ *   npx tsx bench/ucx-raw/ping-pong.ts [--sizes 8,64,...] [--reps 3] [--release] [--park] [--lend BYTES]
  *
  * Prints one JSON line per measurement ({"bench":"ucx-raw", ...}): per repetition the mean and
  * the median over iterations (latency) or window rounds (bandwidth), then the best repetition
@@ -10,7 +10,9 @@
  * whose 8-byte header is the payload; larger sizes are an 8-byte header plus one segment of that
  * size (how the codec sends a typed array). `--release` hands each received frame back to the
  * pool at once; without it buffers return when V8 collects them, as in a real program. `--park`
- * makes the responder park on the UCX event fd whenever it is idle instead of spinning.
+ * makes the responder park on the UCX event fd whenever it is idle instead of spinning. `--lend`
+ * sets the transport's lentHeaderBytes, as the runtime does (4096): a frame without segments then
+ * arrives in memory the next message reuses instead of an ArrayBuffer of its own.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     'no-wakeup': { type: 'boolean', default: false },
     'error-handling': { type: 'string', default: 'auto' },
     'retain-mib': { type: 'string' },
+    lend: { type: 'string', default: '0' },
   },
 });
 const sizes = values.sizes ? values.sizes.split(',').map(Number) : DEFAULT_SIZES;
@@ -77,6 +80,7 @@ function startTransport(pe: number, onFrame: (from: number, frame: Frame) => voi
       wakeup: !values['no-wakeup'],
       errorHandling: errorMode(values['error-handling']),
       ...(values['retain-mib'] ? { maxRetainedBytes: Number(values['retain-mib']) * 1048576 } : {}),
+      lentHeaderBytes: Number(values.lend),
     },
   );
 }
