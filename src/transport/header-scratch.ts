@@ -7,6 +7,21 @@
  * message: views of the common lengths are made once and kept.
  */
 
+/** Largest `lentHeaderBytes` a transport accepts (lending is for small headers; larger ones are worth memory of their own). */
+export const MAX_LENT_HEADER_BYTES = 64 * 1024;
+
+/**
+ * A transport's `lentHeaderBytes` option, checked (default 0: nothing lent). Throws RangeError,
+ * naming `transport`, unless it is an integer in [0, {@link MAX_LENT_HEADER_BYTES}].
+ */
+export function lentHeaderBytesOption(transport: string, value: number | undefined): number {
+  const bytes = value ?? 0;
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_LENT_HEADER_BYTES) {
+    throw new RangeError(`${transport}: lentHeaderBytes must be an integer in [0, ${MAX_LENT_HEADER_BYTES}]`);
+  }
+  return bytes;
+}
+
 /** Header lengths up to this many bytes keep their view; longer ones get a fresh view each time. */
 const CACHED_VIEW_BYTES = 256;
 

@@ -169,36 +169,23 @@ export class FrameReader {
     const segments = this.#segments;
     const chunk = this.#options.chunkBytes;
     let moved = 0;
-    if (this.#scratchBytes > 0) {
-      const words = this.#options.scratch!.words;
-      const total = this.#scratchBytes;
+    if (this.#block !== null || this.#scratchBytes > 0) {
+      // One contiguous copy mirroring the ring: into the block, or word by word into the scratch.
+      const block = this.#block;
+      const total = block === null ? this.#scratchBytes : block.length;
       while (this.#offset < total) {
         const available = ring.available(total - this.#offset);
         if (available === 0) return moved;
         const step = Math.min(total - this.#offset, available, chunk);
-        ring.takeWords(words, this.#offset >>> 2, step);
-        this.#offset += step;
-        moved += step;
-        this.#unreleased += step;
-        if (this.#unreleased >= chunk) this.#release();
-      }
-      this.#scratchBytes = 0;
-      this.#part = 1;
-      return moved;
-    }
-    if (this.#block !== null) {
-      const block = this.#block;
-      while (this.#offset < block.length) {
-        const available = ring.available(block.length - this.#offset);
-        if (available === 0) return moved;
-        const step = Math.min(block.length - this.#offset, available, chunk);
-        ring.take(block, this.#offset, step, step);
+        if (block === null) ring.takeWords(this.#options.scratch!.words, this.#offset >>> 2, step);
+        else ring.take(block, this.#offset, step, step);
         this.#offset += step;
         moved += step;
         this.#unreleased += step;
         if (this.#unreleased >= chunk) this.#release();
       }
       this.#block = null;
+      this.#scratchBytes = 0;
       this.#part = segments.length + 1;
       return moved;
     }

@@ -28,15 +28,12 @@ import { BadPeError, BadStateError, ProtocolError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
-import { HeaderScratch } from '../header-scratch.js';
+import { HeaderScratch, lentHeaderBytesOption } from '../header-scratch.js';
 import { checkFrame } from './frame-writer.js';
 import { Outbox } from './outbox.js';
 import { ReceivePool, type ReceiveBuffers, type ReceivePoolStats } from './receive-buffers.js';
 import { Word, type ShmRegion } from './shm-region.js';
 import { RingConsumer, RingProducer } from './spsc-ring.js';
-
-/** Largest `lentHeaderBytes` (lending is for small headers; larger ones are worth memory of their own). */
-const MAX_LENT_HEADER_BYTES = 64 * 1024;
 
 /** Tunables of {@link ShmTransport}. */
 export interface ShmTransportOptions {
@@ -116,10 +113,7 @@ export class ShmTransport extends TransportBase {
     this.#epoch = Atomics.load(control, Word.CloseEpoch);
     this.#buffers = options.buffers ?? new ReceivePool({ maxRetainedBytes: options.maxRetainedBytes });
     const largeSegmentBytes = options.largeSegmentBytes ?? 32 * 1024;
-    const lentHeaderBytes = options.lentHeaderBytes ?? 0;
-    if (!Number.isInteger(lentHeaderBytes) || lentHeaderBytes < 0 || lentHeaderBytes > MAX_LENT_HEADER_BYTES) {
-      throw new RangeError(`shm: lentHeaderBytes must be an integer in [0, ${MAX_LENT_HEADER_BYTES}]`);
-    }
+    const lentHeaderBytes = lentHeaderBytesOption('shm', options.lentHeaderBytes);
     for (let local = 0; local < region.count; local++) {
       if (local === this.#local) continue;
       const pe = region.firstPe + local;

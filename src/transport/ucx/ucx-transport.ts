@@ -28,7 +28,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BadPeError, BadStateError, TransportUnavailableError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
-import { HeaderScratch } from '../header-scratch.js';
+import { HeaderScratch, lentHeaderBytesOption } from '../header-scratch.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { LocalPeerWatch } from './local-peer-watch.js';
 import { decodeUcxAddress, encodeUcxAddress, localHostKey } from './ucx-address.js';
@@ -66,9 +66,6 @@ export interface UcxTransportOptions {
   readonly lentHeaderBytes?: number;
 }
 
-/** Largest `lentHeaderBytes`. */
-const MAX_LENT_HEADER_BYTES = 64 * 1024;
-
 /** Marks a goodbye in the per-sender order. */
 const GOODBYE = Symbol('goodbye');
 type Delivery = Frame | typeof GOODBYE;
@@ -103,10 +100,7 @@ export class UcxTransport extends TransportBase {
     this.#context = context;
     this.#options = options;
     this.#hostKey = localHostKey(context.hostId);
-    const lentHeaderBytes = options.lentHeaderBytes ?? 0;
-    if (!Number.isInteger(lentHeaderBytes) || lentHeaderBytes < 0 || lentHeaderBytes > MAX_LENT_HEADER_BYTES) {
-      throw new RangeError(`ucx: lentHeaderBytes must be an integer in [0, ${MAX_LENT_HEADER_BYTES}]`);
-    }
+    const lentHeaderBytes = lentHeaderBytesOption('ucx', options.lentHeaderBytes);
     this.#lent = lentHeaderBytes > 0 ? new HeaderScratch(lentHeaderBytes) : undefined;
   }
 
@@ -216,8 +210,10 @@ export class UcxTransport extends TransportBase {
     if (native === undefined) return;
     let last: ArrayBufferLike = frame.header.buffer;
     if (last instanceof ArrayBuffer && last !== this.#lent?.buffer) native.release(last);
-    for (const segment of frame.segments) {
-      const buffer = segment.buffer;
+    // Indexed: iterating a frozen array (the empty segment list of a lent frame) allocates an iterator.
+    const segments = frame.segments;
+    for (let i = 0; i < segments.length; i++) {
+      const buffer = segments[i]!.buffer;
       if (buffer !== last && buffer instanceof ArrayBuffer) native.release(buffer);
       last = buffer;
     }
