@@ -14,7 +14,6 @@
  *   npx tsx bench/pic-kernel.ts -i 100 -s 2998 -n 600000 --mode GEOMETRIC --init-parameters 0.999 --tiles 4x4
  */
 import { spawnSync } from 'node:child_process';
-import { InvalidArgumentError } from '../src/errors.js';
 import { parseTileGrid, TileDecomposition, type TileGrid } from '../examples/pic/kernel/decomposition.js';
 import { CellDistribution, distributionParameters } from '../examples/pic/kernel/distributions.js';
 import { assignIds, placeTileParticles } from '../examples/pic/kernel/init.js';
@@ -133,7 +132,6 @@ function takeTileGrid(argv: string[]): TileGrid {
   const at = argv.indexOf('--tiles');
   if (at < 0) return { px: 2, py: 2 };
   const [, text] = argv.splice(at, 2);
-  if (text === undefined) throw new InvalidArgumentError('--tiles needs a tile grid PXxPY (e.g. 4x4)');
   return parseTileGrid(text);
 }
 

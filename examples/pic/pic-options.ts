@@ -68,12 +68,9 @@ export function parsePicRunOptions(argv: readonly string[], pes: number, syncEve
       case '--odf':
         odf = count('--odf', value(), 1);
         break;
-      case '--tiles': {
-        const text = value();
-        if (text === undefined) throw new InvalidArgumentError('--tiles needs a tile grid PXxPY (e.g. 2x1)');
-        forced = parseTileGrid(text);
+      case '--tiles':
+        forced = parseTileGrid(value());
         break;
-      }
       case '--lb-period':
         lbPeriod = count('--lb-period', value(), 0);
         break;

@@ -67,8 +67,12 @@ export function defaultTileGrid(tiles: number): TileGrid {
   return { px, py: tiles / px };
 }
 
-/** Parses a forced tile grid written `PXxPY` (e.g. "2x1"). */
-export function parseTileGrid(text: string): TileGrid {
+/**
+ * Parses a forced tile grid written `PXxPY` (e.g. "2x1"), the value of the `--tiles` flag;
+ * undefined (the flag came last, without its value) is refused as a missing value.
+ */
+export function parseTileGrid(text: string | undefined): TileGrid {
+  if (text === undefined) throw new InvalidArgumentError('--tiles needs a tile grid PXxPY (e.g. 2x1)');
   const match = /^\s*(\d+)\s*[xX]\s*(\d+)\s*$/.exec(text);
   if (match === null) throw new InvalidArgumentError(`tile grid must be written PXxPY (e.g. 2x1), got "${text}"`);
   const grid = { px: Number(match[1]), py: Number(match[2]) };

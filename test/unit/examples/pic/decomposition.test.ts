@@ -33,6 +33,7 @@ t.test('a forced grid is parsed from PXxPY', async (t) => {
   t.same(parseTileGrid('2x1'), { px: 2, py: 1 });
   t.same(parseTileGrid(' 3X4 '), { px: 3, py: 4 });
   t.throws(() => parseTileGrid('2*1'), invalid(/PXxPY/));
+  t.throws(() => parseTileGrid(undefined), invalid(/--tiles needs a tile grid/), 'the flag without its value');
   t.throws(() => parseTileGrid('0x3'), invalid(/Px must be an integer >= 1/));
   t.throws(() => new TileDecomposition(4, { px: 5, py: 1 }), invalid(/more tiles than cells/));
 });
