@@ -243,8 +243,9 @@ export class Scheduler<M> {
 
   /**
    * Queue empty: polls the sources for up to `spinMicros`; true as soon as there is work. The
-   * spin times itself with `process.hrtime.bigint`, compared as a bigint within the loop
-   * condition, which V8 compiles without allocating: `performance.now` returns a freshly allocated
+   * spin times itself with `process.hrtime.bigint`, read once per
+   * {@link SPIN_POLLS_PER_CLOCK_READ} polls and compared as a bigint within the loop condition,
+   * which V8 compiles without allocating: `performance.now` returns a freshly allocated
    * heap number on every call, and so does a bigint reading kept past its comparison (a spin
    * doing either filled the young generation: hundreds of collections per second, each one a
    * stall that the peer's spin then waits out). The scheduler's clock is read once, when the spin
