@@ -12,7 +12,7 @@ import { PACKED_PARTICLE_DOUBLES, type ParticleStore } from './particles.js';
 import { STAY, type TileRouter } from './routing.js';
 
 /**
- * The store is put back in column order (see ParticleStore.orderByColumn) once more than
+ * The store is put back in cell order (see ParticleStore.orderByCell) once more than
  * 1/REORDER_FRACTION of its particles were displaced (appended, or moved by a removal) since it
  * last was.
  */
@@ -207,7 +207,7 @@ export class TileMover {
     leavers.reset();
     if (store.displaced * REORDER_FRACTION > store.count) {
       const { istart, iend, jstart, jend } = this.mesh;
-      store.orderByColumn(istart, iend - istart, jstart, jend - jstart);
+      store.orderByCell(istart, iend - istart, jstart, jend - jstart);
     }
     moveParticles(store, this.mesh, this.gridSize, this.outside);
     findLeavers(store, this.router, this.outside, leavers);

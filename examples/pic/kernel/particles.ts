@@ -22,7 +22,7 @@ const MIN_CAPACITY = 16;
  * The particles of one tile. `count` particles live at indices 0..count-1 of each field array.
  * The arrays are replaced when the store grows or is ordered, so never keep a reference to one
  * across a call that adds particles or orders them. Order is not preserved by {@link removeAt}
- * (the last particle fills the gap); {@link orderByColumn} restores the order the mover reads
+ * (the last particle fills the gap); {@link orderByCell} restores the order the mover reads
  * fastest.
  */
 export class ParticleStore {
@@ -51,10 +51,10 @@ export class ParticleStore {
 
   /**
    * Particles put out of cell order since the store was last ordered (see
-   * {@link orderByColumn}): appended ones, and ones moved into gaps by {@link removeSorted}.
+   * {@link orderByCell}): appended ones, and ones moved into gaps by {@link removeSorted}.
    */
   displaced = 0;
-  /** The arrays the last {@link orderByColumn} moved out of, reused by the next while the capacity holds. */
+  /** The arrays the last {@link orderByCell} moved out of, reused by the next while the capacity holds. */
   #spare: Float64Array[] = [];
 
   constructor(capacity = MIN_CAPACITY) {
@@ -223,20 +223,25 @@ export class ParticleStore {
   }
 
   /**
-   * Puts the particles in column order, by floor(x) - `firstColumn` in [0, `columns`) (one
-   * stable counting sort), and resets {@link displaced}. The mesh stores charges column by
-   * column, so the mover, reading the charges of particles in this order, walks memory forwards
-   * and the hardware prefetches it; within a column the charges of every row span one column
-   * stride (a few KiB, held in L1), so the order of rows there costs nothing measurable and is
-   * left as it is. Arrivals from neighbours and the gap filling of removals break the order, and
-   * the mover slows down as its reads turn random. Throws RangeError when a particle lies outside
-   * columns [firstColumn, firstColumn + columns) or rows [firstRow, firstRow + rows) (nothing is
-   * changed then).
+   * Puts the particles in cell order: by column, floor(x) - `firstColumn` in [0, `columns`), and
+   * within a column by row, floor(y) - `firstRow` in [0, `rows`) (two stable counting sorts of an
+   * index permutation, rows first, then one gather of every field), and resets
+   * {@link displaced}. The mesh stores charges column by column, so the mover, reading the
+   * charges of particles in this order, walks memory forwards and the hardware prefetches it.
+   * The rows count as much as the columns: a column of charges spans a few KiB, but where
+   * particles within a column come in no order of rows, a tile cut in y (whose particles leave
+   * through its top and arrive from below every step) moved 10-15% slower than one ordered by
+   * cell (docs/performance.md). Arrivals from neighbours and the gap filling of removals break
+   * the order, and the mover slows down as its reads turn random. Throws RangeError when a
+   * particle lies outside columns [firstColumn, firstColumn + columns) or rows [firstRow,
+   * firstRow + rows) (nothing is changed then).
    */
-  orderByColumn(firstColumn: number, columns: number, firstRow: number, rows: number): void {
+  orderByCell(firstColumn: number, columns: number, firstRow: number, rows: number): void {
     const n = this.count;
     const columnOf = new Int32Array(n);
-    const starts = new Int32Array(columns + 1);
+    const rowOf = new Int32Array(n);
+    const columnStarts = new Int32Array(columns + 1);
+    const rowStarts = new Int32Array(rows + 1);
     const xs = this.x;
     const ys = this.y;
     for (let i = 0; i < n; i++) {
@@ -246,11 +251,19 @@ export class ParticleStore {
         throw new RangeError(`particle ${i} at (${xs[i]}, ${ys[i]}) is outside columns ${firstColumn}..${firstColumn + columns - 1}, rows ${firstRow}..${firstRow + rows - 1}`);
       }
       columnOf[i] = column;
-      starts[column + 1]++;
+      rowOf[i] = row;
+      columnStarts[column + 1]++;
+      rowStarts[row + 1]++;
     }
-    for (let c = 0; c < columns; c++) starts[c + 1] += starts[c];
+    for (let c = 0; c < columns; c++) columnStarts[c + 1] += columnStarts[c];
+    for (let r = 0; r < rows; r++) rowStarts[r + 1] += rowStarts[r];
+    const byRow = new Int32Array(n);
+    for (let i = 0; i < n; i++) byRow[rowStarts[rowOf[i]]++] = i;
     const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[starts[columnOf[i]]++] = i;
+    for (let j = 0; j < n; j++) {
+      const i = byRow[j];
+      order[columnStarts[columnOf[i]]++] = i;
+    }
     PARTICLE_FIELDS.forEach((field, f) => {
       const from = this[field];
       let to = this.#spare[f];

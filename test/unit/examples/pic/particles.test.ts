@@ -50,20 +50,20 @@ t.test('removeSorted removes exactly the listed particles', async (t) => {
   for (let i = 0; i < store.count; i++) t.same(store.get(i), particle(store.id[i]));
 });
 
-t.test('orderByColumn sorts stably by cell column, moves every field along, and counts displacement from zero', async (t) => {
+t.test('orderByCell sorts by column, then by row, stably within a cell, moves every field along, and counts displacement from zero', async (t) => {
   const store = new ParticleStore();
   const at = (id: number, x: number, y: number): Particle => ({ ...particle(id), x, y, vx: id });
   const cells: [number, number, number][] = [[1, 12.5, 3.5], [2, 10.1, 4.2], [3, 12.9, 3.1], [4, 11.0, 5.0], [5, 10.9, 3.9], [6, 12.0, 2.2], [7, 10.5, 4.8]];
   for (const [id, x, y] of cells) store.push(at(id, x, y));
   t.equal(store.displaced, 7, 'every push displaces');
-  store.orderByColumn(10, 3, 2, 4);
-  t.same(ids(store), [2, 5, 7, 4, 1, 3, 6], 'column 10, then 11, then 12; within a column the earlier order is kept');
+  store.orderByCell(10, 3, 2, 4);
+  t.same(ids(store), [5, 2, 7, 4, 6, 1, 3], 'column 10, then 11, then 12; within a column by row; within a cell the earlier order is kept');
   t.equal(store.displaced, 0);
   for (let i = 0; i < store.count; i++) t.equal(store.vx[i], store.id[i], 'every field moved with its particle');
   store.removeSorted(Int32Array.from([0, 6]), 2);
   t.equal(store.displaced, 1, 'filling the gap at 0 displaced one particle; removing the last none');
-  t.throws(() => store.orderByColumn(11, 2, 2, 4), RangeError, 'a particle left of the columns');
-  t.throws(() => store.orderByColumn(10, 3, 4, 3), RangeError, 'a particle below the rows');
+  t.throws(() => store.orderByCell(11, 2, 2, 4), RangeError, 'a particle left of the columns');
+  t.throws(() => store.orderByCell(10, 3, 4, 3), RangeError, 'a particle below the rows');
   t.equal(store.count, 5, 'nothing changed by a refused ordering');
 });
 
