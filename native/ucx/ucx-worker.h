@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "bound-methods.h"
 #include "buffer-pool.h"
 #include "intrusive-list.h"
 #include "ucx-handles.h"
@@ -157,6 +158,7 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   uint32_t pendingCloses_ = 0;
 
   // JavaScript side.
+  BoundTarget<UcxWorker>* bound_ = nullptr;  // what the installed send and progress call into
   Napi::FunctionReference onPart_;
   Napi::FunctionReference onPeerError_;
   Napi::FunctionReference onProtocolError_;

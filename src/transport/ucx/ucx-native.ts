@@ -70,8 +70,8 @@ export interface NativeUcxWorker {
   disconnect(pe: number): void;
   /** Sends a frame; the chunks are referenced, not copied, until UCX is done with them. */
   send(pe: number, header: Uint8Array, segments: readonly Uint8Array[]): void;
-  /** Runs ucp_worker_progress and delivers what arrived; returns the number of events. */
-  progress(): number;
+  /** Runs ucp_worker_progress and delivers what arrived; returns the number of events, undefined for none. */
+  progress(): number | undefined;
   /** Arms the event fd; `wake` is called once from the event loop. False: poll again first. */
   arm(wake: () => void): boolean;
   /** Cancels an `arm`. */

@@ -174,7 +174,7 @@ export class UcxTransport extends TransportBase {
   poll(): number {
     const native = this.#native;
     if (native === undefined || this.closed) return 0;
-    return native.progress();
+    return native.progress() ?? 0;
   }
 
   /**
