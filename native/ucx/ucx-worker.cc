@@ -285,14 +285,16 @@ Napi::Value UcxWorker::Progress(const Napi::CallbackInfo& info) {
   }
   StartDeferredReceives();
   ReleaseCompletedSends(env);
-  count += Deliver(env);
+  bool lastLeftInScratch = false;
+  count += Deliver(env, &lastLeftInScratch);
   // Nothing to report, as on almost every poll of a spinning PE: undefined, which costs no
   // number to create (that took a tenth of a spinning PE's time).
   if (count == 0) return env.Undefined();
-  return Napi::Number::New(env, count);
+  // Negative: the last part is in the scratch and lent memory for the caller to take.
+  return Napi::Number::New(env, lastLeftInScratch ? -static_cast<double>(count) : static_cast<double>(count));
 }
 
-uint32_t UcxWorker::Deliver(Napi::Env env) {
+uint32_t UcxWorker::Deliver(Napi::Env env, bool* lastLeftInScratch) {
   uint32_t delivered = 0;
   while (!events_.empty() && !destroyed_) {
     WorkerEvent event = std::move(events_.front());
@@ -313,6 +315,12 @@ uint32_t UcxWorker::Deliver(Napi::Env env) {
         if (lent_ != nullptr && whole && event.length <= lentBytes_) {
           std::memcpy(lent_, event.block->data + event.prefix, event.length);
           BufferPool::Return(event.block);
+          // The last event (one small message per progress, as in a ping-pong) is left where it
+          // is for progress' caller, which saves calling into JavaScript from here.
+          if (events_.empty()) {
+            *lastLeftInScratch = true;
+            break;
+          }
           onPart_.Call({});
           break;
         }

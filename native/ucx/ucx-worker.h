@@ -131,8 +131,9 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   void RecycleSendRecord(napi_env env, SendRecord* record);
   void ReleaseCompletedSends(napi_env env);
 
-  // Delivery of events to JavaScript (ucx-worker.cc).
-  uint32_t Deliver(Napi::Env env);
+  // Delivery of events to JavaScript (ucx-worker.cc); the last one, when it is a part in the
+  // lent memory, is left there for progress' caller (`*lastLeftInScratch` set) instead.
+  uint32_t Deliver(Napi::Env env, bool* lastLeftInScratch);
   void ReportPeerError(Endpoint* endpoint, const std::string& message);
   void ForceCloseEndpoint(Endpoint* endpoint);
 

@@ -24,7 +24,8 @@ export interface NativeWorkerOptions {
   readonly lent?: Uint8Array;
   /**
    * A part arrived; its control header is in `scratch`, its data is `buffer` (owned by
-   * JavaScript), or, without `buffer`, in `lent`.
+   * JavaScript), or, without `buffer`, in `lent`. Not called for a lent part that is the last
+   * event of a `progress` call (see there).
    */
   readonly onPart: (buffer?: ArrayBuffer) => void;
   /** The endpoint to `pe` failed. Reported once per PE. */
@@ -70,7 +71,12 @@ export interface NativeUcxWorker {
   disconnect(pe: number): void;
   /** Sends a frame; the chunks are referenced, not copied, until UCX is done with them. */
   send(pe: number, header: Uint8Array, segments: readonly Uint8Array[]): void;
-  /** Runs ucp_worker_progress and delivers what arrived; returns the number of events, undefined for none. */
+  /**
+   * Runs ucp_worker_progress and delivers what arrived; returns the number of events, undefined
+   * for none. A negative number -n means n events, the last of which was not delivered: a part
+   * that came in the lent memory, whose control header is in the scratch. The caller hands it
+   * to its `onPart` (without a buffer) before anything else touches the worker.
+   */
   progress(): number | undefined;
   /** Arms the event fd; `wake` is called once from the event loop. False: poll again first. */
   arm(wake: () => void): boolean;

@@ -174,7 +174,12 @@ export class UcxTransport extends TransportBase {
   poll(): number {
     const native = this.#native;
     if (native === undefined || this.closed) return 0;
-    return native.progress() ?? 0;
+    const events = native.progress();
+    if (events === undefined) return 0;
+    if (events > 0) return events;
+    // The last part is in the scratch and lent memory, left to this caller (no call from C++).
+    this.#onPart();
+    return -events;
   }
 
   /**
@@ -235,7 +240,7 @@ export class UcxTransport extends TransportBase {
     const deadline = Date.now() + (this.#options.closeTimeoutMs ?? 2000);
     if (native.closeEndpoints(false) > 0) {
       while (native.pendingCloses() > 0 && Date.now() < deadline) {
-        native.progress();
+        native.progress(); // what arrives now is dropped (onPart ignores parts once closed)
         await yieldToLoop();
       }
     }
