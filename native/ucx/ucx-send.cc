@@ -67,6 +67,16 @@ void ViewBytes(Napi::Env env, napi_value value, const uint8_t** data, size_t* le
 
 }  // namespace
 
+void UcxWorker::SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t length) {
+  // At most kCopyLimit bytes (checked at construction): copied into its send record, so nothing
+  // refers to the outgoing memory once this returns.
+  chunks_.clear();
+  chunks_.push_back(Chunk{outgoing_, length, nullptr});
+  SendChunks(env, endpoint, wire::kKindFrame);
+}
+
+bool UcxWorker::OutgoingFitsCopy(size_t bytes) { return bytes <= kCopyLimit; }
+
 void UcxWorker::SendFrame(Napi::Env env, Endpoint* endpoint, uint32_t kind, Napi::Value header, Napi::Value segments) {
   chunks_.clear();
   if (kind == wire::kKindFrame) {
@@ -87,6 +97,10 @@ void UcxWorker::SendFrame(Napi::Env env, Endpoint* endpoint, uint32_t kind, Napi
       chunks_.push_back(chunk);
     }
   }
+  SendChunks(env, endpoint, kind);
+}
+
+void UcxWorker::SendChunks(Napi::Env env, Endpoint* endpoint, uint32_t kind) {
   // A failed or closing endpoint drops the frame: the loss was (or will be) reported once.
   if (endpoint->failed || endpoint->ep == nullptr) return;
 

@@ -117,6 +117,14 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
     lentBytes_ = lentArray.ByteLength();
     lentRef_ = Napi::Persistent(lentArray.As<Napi::Object>());
   }
+  Napi::TypedArray outgoing = GetTypedArray(options, "outgoing", napi_uint8_array, "Uint8Array", false);
+  if (!outgoing.IsEmpty()) {
+    auto outgoingArray = outgoing.As<Napi::Uint8Array>();
+    if (!OutgoingFitsCopy(outgoingArray.ByteLength())) throw Napi::RangeError::New(env, "option outgoing may hold at most 4096 bytes");
+    outgoing_ = outgoingArray.Data();
+    outgoingBytes_ = outgoingArray.ByteLength();
+    outgoingRef_ = Napi::Persistent(outgoingArray.As<Napi::Object>());
+  }
 
   ucp_config_t* rawConfig = nullptr;
   ucs_status_t status = ucp_config_read(nullptr, nullptr, &rawConfig);
@@ -181,6 +189,7 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
   bound_ = BoundTarget<UcxWorker>::Create(this);
   Napi::Object self = info.This().As<Napi::Object>();
   bound_->Install<&UcxWorker::Send>(env, self, "send");
+  bound_->Install<&UcxWorker::SendHeader>(env, self, "sendHeader");
   bound_->Install<&UcxWorker::Progress>(env, self, "progress");
 }
 
@@ -271,6 +280,20 @@ Napi::Value UcxWorker::Send(const Napi::CallbackInfo& info) {
   EnsureOpen(env);
   Endpoint* endpoint = EndpointFor(env, info[0]);
   SendFrame(env, endpoint, wire::kKindFrame, info[1], info[2]);
+  return env.Undefined();
+}
+
+Napi::Value UcxWorker::SendHeader(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (outgoing_ == nullptr) throw Napi::Error::New(env, "sendHeader: the worker was made without outgoing memory");
+  Endpoint* endpoint = EndpointFor(env, info[0]);
+  if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "sendHeader(pe, length): the length must be a number");
+  const double length = info[1].As<Napi::Number>().DoubleValue();
+  if (!(length >= 0 && length <= static_cast<double>(outgoingBytes_)) || length != static_cast<double>(static_cast<size_t>(length))) {
+    throw Napi::RangeError::New(env, "sendHeader: a length of " + std::to_string(length) + " does not fit the " +
+                                         std::to_string(outgoingBytes_) + " outgoing bytes");
+  }
+  SendOutgoingHeader(env, endpoint, static_cast<size_t>(length));
   return env.Undefined();
 }
 

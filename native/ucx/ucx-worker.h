@@ -114,6 +114,7 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   Napi::Value Connect(const Napi::CallbackInfo& info);
   Napi::Value Disconnect(const Napi::CallbackInfo& info);
   Napi::Value Send(const Napi::CallbackInfo& info);
+  Napi::Value SendHeader(const Napi::CallbackInfo& info);
   Napi::Value Progress(const Napi::CallbackInfo& info);
   Napi::Value Arm(const Napi::CallbackInfo& info);
   Napi::Value Disarm(const Napi::CallbackInfo& info);
@@ -125,6 +126,12 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
 
   // Send path (ucx-send.cc).
   void SendFrame(Napi::Env env, Endpoint* endpoint, uint32_t kind, Napi::Value header, Napi::Value segments);
+  // The frame whose header is the first `length` bytes of the outgoing memory, without segments.
+  void SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t length);
+  // Groups chunks_ into parts and sends them.
+  void SendChunks(Napi::Env env, Endpoint* endpoint, uint32_t kind);
+  // Whether a part of `bytes` bytes is copied into its send record (the outgoing memory must be).
+  static bool OutgoingFitsCopy(size_t bytes);
   void SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint32_t sequence, uint32_t part,
                 uint32_t parts, size_t firstChunk, size_t chunkCount);
   SendRecord* TakeSendRecord();
@@ -172,6 +179,10 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   Napi::ObjectReference lentRef_;
   uint8_t* lent_ = nullptr;
   size_t lentBytes_ = 0;
+  // Optional: where JavaScript encodes the header of a frame without segments that sendHeader sends.
+  Napi::ObjectReference outgoingRef_;
+  uint8_t* outgoing_ = nullptr;
+  size_t outgoingBytes_ = 0;
   std::unique_ptr<Napi::AsyncContext> wakeContext_;
 
   // Memory and in-flight operations.

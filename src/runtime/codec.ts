@@ -13,7 +13,7 @@
 import { addExtension, Packr } from 'msgpackr';
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
-import { decodeCompactInvoke, encodeCompactInvoke, INVOKE_TAG } from './invoke-wire.js';
+import { decodeCompactInvoke, encodeCompactInvoke, encodeCompactInvokeInto, INVOKE_TAG } from './invoke-wire.js';
 import { Kind, MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
 import { SEGMENT_CLASSES, segmentBytes, viewOf } from './segment-views.js';
 import { assertSerializable } from './serializable-check.js';
@@ -180,6 +180,15 @@ export class Codec {
     } finally {
       activeEncode = previous;
     }
+  }
+
+  /**
+   * Encodes `msg` into `target` from byte 0 when it is a call on one chare that takes the
+   * compact form without segments and fits; returns the header's length, or -1 (nothing
+   * written: use {@link encode}). The frame is that header alone.
+   */
+  encodeHeaderInto(msg: Message, target: Buffer): number {
+    return msg.kind === Kind.Invoke ? encodeCompactInvokeInto(msg, target) : -1;
   }
 
   /** Decodes a frame. Throws ProtocolError when it is not a valid envelope. */

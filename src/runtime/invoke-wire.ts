@@ -92,16 +92,50 @@ function argumentsEnd(args: readonly unknown[], start: number): number {
   return at;
 }
 
+/** Bytes of `msg`'s compact header, or -1 when the call does not fit the compact form (use msgpack). */
+function compactSize(msg: InvokeMessage): number {
+  const { index, args, reply } = msg;
+  if (msg.ack !== null || index.length > MAX_COUNT || args.length > MAX_COUNT) return -1;
+  if (!isInt32(msg.coll) || !isInt32(msg.ep) || !isUint32(msg.src) || !isUint32(msg.hops)) return -1;
+  for (let i = 0; i < index.length; i++) if (!isUint32(index[i])) return -1;
+  if (reply !== null && !isUint32(reply.pe)) return -1;
+  return argumentsEnd(args, FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES));
+}
+
+/** True when one of `args` is a binary value too large to ride inside the header (a segment of its own). */
+function hasSegmentArguments(args: readonly unknown[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (typeof arg !== 'object' || arg === null) continue;
+    const code = segmentCodeOf(arg);
+    if (code >= 0 && segmentByteLength(arg as ArrayBufferView | ArrayBuffer, code) > INLINE_MAX_BYTES) return true;
+  }
+  return false;
+}
+
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
 export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
-  const { index, args, reply } = msg;
-  if (msg.ack !== null || index.length > MAX_COUNT || args.length > MAX_COUNT) return null;
-  if (!isInt32(msg.coll) || !isInt32(msg.ep) || !isUint32(msg.src) || !isUint32(msg.hops)) return null;
-  for (let i = 0; i < index.length; i++) if (!isUint32(index[i])) return null;
-  if (reply !== null && !isUint32(reply.pe)) return null;
-  const size = argumentsEnd(args, FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES));
+  const size = compactSize(msg);
   if (size < 0) return null;
   const header = Buffer.allocUnsafe(size);
+  return { header, segments: writeCompactInvoke(msg, header) };
+}
+
+/**
+ * Writes the compact header of `msg` into `target` from byte 0 when the call fits the compact
+ * form, travels without segments and its header fits `target`; returns the header's length,
+ * or -1 (nothing written: use {@link encodeCompactInvoke} or msgpack).
+ */
+export function encodeCompactInvokeInto(msg: InvokeMessage, target: Buffer): number {
+  const size = compactSize(msg);
+  if (size < 0 || size > target.length || hasSegmentArguments(msg.args)) return -1;
+  writeCompactInvoke(msg, target);
+  return size;
+}
+
+/** Writes the compact header of `msg` (whose size {@link compactSize} gave) into `header`; returns the frame's segments. */
+function writeCompactInvoke(msg: InvokeMessage, header: Buffer): Uint8Array[] {
+  const { index, args, reply } = msg;
   header[0] = INVOKE_TAG;
   header[1] = reply === null ? 0 : FLAG_REPLY;
   header[2] = index.length;
@@ -164,7 +198,7 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
       }
     }
   }
-  return { header, segments };
+  return segments;
 }
 
 function malformed(what: string): never {

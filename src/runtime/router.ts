@@ -57,6 +57,14 @@ export class MessageRouter implements PeContext {
       this.#failure.fatal(`PE ${this.myPe} has no transport to PE ${pe} (this job has PEs 0..${this.numPes - 1})`);
       return;
     }
+    const header = transport.outgoingHeader;
+    if (header !== undefined) {
+      const length = this.#codec.encodeHeaderInto(message, header.bytes);
+      if (length >= 0) {
+        transport.sendHeader!(pe, length);
+        return;
+      }
+    }
     transport.send(pe, this.#codec.encode(message));
   }
 

@@ -22,6 +22,43 @@ export function lentHeaderBytesOption(transport: string, value: number | undefin
   return bytes;
 }
 
+/** Bytes of a transport's {@link OutgoingHeader}: room for a compact call with inline arguments of up to 1 KiB. */
+export const OUTGOING_HEADER_BYTES = 2048;
+
+/**
+ * The memory a transport offers senders for the header of a frame without segments
+ * (`Transport.outgoingHeader`): the sender encodes into it and calls `sendHeader` with the
+ * length, and the transport copies the bytes out before `sendHeader` returns, so the same
+ * memory serves every message and no header is allocated per message.
+ */
+export class OutgoingHeader {
+  /** The memory as bytes (a Buffer, which the encoders write strings into). */
+  readonly bytes: Buffer;
+  /** The same memory as 32-bit words (what the shm ring copies from). */
+  readonly words: Uint32Array;
+
+  /** Room for headers of up to `maxBytes` bytes (rounded up to a multiple of 8). */
+  constructor(maxBytes = OUTGOING_HEADER_BYTES) {
+    const buffer = new ArrayBuffer(Math.max(8, maxBytes + (-maxBytes & 7)));
+    this.bytes = Buffer.from(buffer);
+    this.words = new Uint32Array(buffer);
+  }
+
+  /** A copy of the first `length` bytes, in memory of its own (for a frame that must wait). */
+  copy(length: number): Uint8Array {
+    const copy = new Uint8Array(length);
+    copy.set(this.bytes.subarray(0, length));
+    return copy;
+  }
+
+  /** Throws RangeError unless `length` is a whole number of bytes the memory holds. */
+  check(length: number): void {
+    if (!(Number.isInteger(length) && length >= 0 && length <= this.bytes.length)) {
+      throw new RangeError(`an outgoing header of ${length} bytes does not fit the ${this.bytes.length} bytes offered`);
+    }
+  }
+}
+
 /** Header lengths up to this many bytes keep their view; longer ones get a fresh view each time. */
 const CACHED_VIEW_BYTES = 256;
 

@@ -15,6 +15,8 @@
  *   is reported through {@link TransportEvents.onPeerLost} / {@link TransportEvents.onProtocolError}.
  */
 
+import type { OutgoingHeader } from './header-scratch.js';
+
 /** One message on the wire: a small header and zero or more raw byte segments (views, never copied by the codec). */
 export interface Frame {
   /** Encoded envelope (msgpack plus segment table). */
@@ -74,6 +76,17 @@ export interface Transport {
   connect(peers: ReadonlyMap<number, string>): Promise<void>;
   /** Queues `frame` for PE `pe`. Never blocks; never throws for a remote failure (see onPeerLost). */
   send(pe: number, frame: Frame): void;
+  /**
+   * Optional, together with {@link sendHeader}: memory a sender may encode the header of a
+   * frame without segments into, instead of allocating one per message.
+   */
+  readonly outgoingHeader?: OutgoingHeader;
+  /**
+   * Sends, as `send` would, the frame without segments whose header is the first `length`
+   * bytes of {@link outgoingHeader}; the bytes are copied (into the wire, or into a waiting
+   * frame of their own) before it returns.
+   */
+  sendHeader?(pe: number, length: number): void;
   /**
    * Makes progress on a polled transport and delivers whatever arrived; returns how many
    * events it handled. Event-driven transports (ws) do not define it.

@@ -89,9 +89,9 @@ export class OutgoingFrame {
 }
 
 /** Writes the descriptor of a frame (`bytes` long, room checked by the caller) and moves past it. */
-function writeDescriptor(producer: RingProducer, header: Uint8Array, segments: readonly Uint8Array[], bytes: number): void {
+function writeDescriptor(producer: RingProducer, headerLength: number, segments: readonly Uint8Array[], bytes: number): void {
   producer.setWord(0, RING_FRAME_TAG);
-  producer.setWord(4, header.length);
+  producer.setWord(4, headerLength);
   producer.setWord(8, segments.length);
   producer.setWord(12, 0);
   for (let i = 0; i < segments.length; i++) producer.setWord(DESCRIPTOR_FIXED_BYTES + 4 * i, segments[i]!.length);
@@ -109,8 +109,26 @@ export function writeWholeFrame(producer: RingProducer, frame: Frame): boolean {
   const length = header.length;
   const bytes = DESCRIPTOR_FIXED_BYTES + pad8(length);
   if (producer.free(bytes) < bytes) return false;
-  writeDescriptor(producer, header, segments, DESCRIPTOR_FIXED_BYTES);
+  writeDescriptor(producer, length, segments, DESCRIPTOR_FIXED_BYTES);
   producer.put(header, 0, length, pad8(length));
+  producer.publish();
+  return true;
+}
+
+/** The segment list of a frame written from an outgoing header (none). */
+const NO_SEGMENTS: readonly Uint8Array[] = Object.freeze([]);
+
+/**
+ * Writes a frame without segments whose header is the first `length` bytes of `words` (an
+ * outgoing header's memory, holding at least pad8(length) bytes), descriptor and header,
+ * and publishes it. Returns false, writing nothing, when it does not fit now.
+ */
+export function writeWholeHeader(producer: RingProducer, words: Uint32Array, length: number): boolean {
+  const padded = pad8(length);
+  const bytes = DESCRIPTOR_FIXED_BYTES + padded;
+  if (producer.free(bytes) < bytes) return false;
+  writeDescriptor(producer, length, NO_SEGMENTS, DESCRIPTOR_FIXED_BYTES);
+  producer.putWords(words, padded);
   producer.publish();
   return true;
 }
@@ -126,7 +144,7 @@ export function writeFrame(producer: RingProducer, out: OutgoingFrame, chunkByte
   if (out.part < 0) {
     const bytes = descriptorBytes(segments.length);
     if (producer.free(bytes) < bytes) return 0;
-    writeDescriptor(producer, header, segments, bytes);
+    writeDescriptor(producer, header.length, segments, bytes);
     written = bytes;
     out.part = 0;
   }

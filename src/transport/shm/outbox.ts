@@ -9,7 +9,8 @@
  */
 import type { Frame } from '../transport.js';
 import { ringDoorbell } from './doorbell.js';
-import { descriptorBytes, OutgoingFrame, writeFrame, writeWholeFrame } from './frame-writer.js';
+import type { OutgoingHeader } from '../header-scratch.js';
+import { descriptorBytes, OutgoingFrame, writeFrame, writeWholeFrame, writeWholeHeader } from './frame-writer.js';
 import type { RingProducer } from './spsc-ring.js';
 
 /** Placeholder held by the reusable cursor between sends, so that it keeps no caller memory alive. */
@@ -59,6 +60,19 @@ export class Outbox {
     if (left) this.#backlog.push(out.copy());
     out.reset(NO_FRAME);
     return left;
+  }
+
+  /**
+   * Sends the frame without segments whose header is the first `length` bytes of `header`:
+   * copied into the ring when nothing waits and it fits, otherwise into a frame of its own that
+   * waits in the backlog. Returns true when something is left waiting.
+   */
+  sendHeader(header: OutgoingHeader, length: number): boolean {
+    if (this.#backlog.length === 0 && writeWholeHeader(this.#ring, header.words, length)) {
+      this.#wakeReceiver();
+      return false;
+    }
+    return this.send({ header: header.copy(length), segments: [] });
   }
 
   /** Writes as much of the backlog as fits; returns the bytes written. */

@@ -28,7 +28,7 @@ import { BadPeError, BadStateError, ProtocolError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
 import { Doorbell, ringDoorbell } from './doorbell.js';
 import { FrameReader } from './frame-reader.js';
-import { HeaderScratch, lentHeaderBytesOption } from '../header-scratch.js';
+import { HeaderScratch, lentHeaderBytesOption, OutgoingHeader } from '../header-scratch.js';
 import { checkFrame } from './frame-writer.js';
 import { Outbox } from './outbox.js';
 import { ReceivePool, type ReceiveBuffers, type ReceivePoolStats } from './receive-buffers.js';
@@ -82,6 +82,8 @@ interface Peer {
 /** A {@link Transport} between the PEs of one {@link ShmRegion}; see the file comment for its guarantees. */
 export class ShmTransport extends TransportBase {
   readonly name = 'shm';
+  /** Memory for the header of a frame without segments, sent with {@link sendHeader}. */
+  readonly outgoingHeader = new OutgoingHeader();
   readonly #context: TransportContext;
   readonly #region: ShmRegion;
   readonly #local: number;
@@ -189,16 +191,43 @@ export class ShmTransport extends TransportBase {
    * region and RangeError for a frame no ring can carry.
    */
   send(pe: number, frame: Frame): void {
+    const peer = this.#openPeer(pe);
+    checkFrame(frame);
+    if (peer === undefined) return;
+    const waiting = peer.outbox.waiting;
+    if (peer.outbox.send(frame)) this.#waited(peer, waiting);
+  }
+
+  /**
+   * Writes the frame without segments whose header is the first `length` bytes of
+   * {@link outgoingHeader} into the ring to `pe`, copying it into a frame of its own when it
+   * must wait; otherwise as {@link send}.
+   */
+  sendHeader(pe: number, length: number): void {
+    const peer = this.#openPeer(pe);
+    this.outgoingHeader.check(length);
+    if (peer === undefined) return;
+    const waiting = peer.outbox.waiting;
+    if (peer.outbox.sendHeader(this.outgoingHeader, length)) this.#waited(peer, waiting);
+  }
+
+  /**
+   * The peer `pe`, or undefined when it closed (the loss is reported once). Throws when this
+   * transport is closed or `pe` is outside the region.
+   */
+  #openPeer(pe: number): Peer | undefined {
     if (this.closed) throw new BadStateError('the shm transport is closed');
     const peer = this.#peers[pe - this.#region.firstPe];
     if (peer === undefined || peer.pe !== pe) throw new BadPeError(pe, this.#context.numPes);
-    checkFrame(frame);
     if (peer.lost || Atomics.load(this.#region.control, peer.closedSlot) !== 0) {
       this.#lose(peer, `PE ${pe} closed its shm transport; messages to it are dropped`);
-      return;
+      return undefined;
     }
-    const waiting = peer.outbox.waiting;
-    if (!peer.outbox.send(frame)) return;
+    return peer;
+  }
+
+  /** Something was left waiting for `peer`, whose backlog held `waiting` frames before. */
+  #waited(peer: Peer, waiting: number): void {
     if (waiting === 0) this.#backlogged++;
     // Sent while parked (from a timer or a promise continuation, outside a scheduler turn):
     // nothing polls until the doorbell rings, so ask the reader to ring it when it frees space,

@@ -86,6 +86,19 @@ export class RingProducer {
     this.#write = (this.#write + advance) >>> 0;
   }
 
+  /**
+   * Copies `bytes` bytes (a multiple of 8) of `source` from its first word to the write
+   * position, one 32-bit word at a time (no view to create, which a short copy costs more than
+   * the words), and advances past them. Room is checked by the caller.
+   */
+  putWords(source: Uint32Array, bytes: number): void {
+    const words = this.#words;
+    const mask = this.#mask;
+    const write = this.#write;
+    for (let at = 0, word = 0; at < bytes; at += 4) words[((write + at) & mask) >>> 2] = source[word++]!;
+    this.#write = (write + bytes) >>> 0;
+  }
+
   /** Advances the write position by `bytes` without writing (descriptor written with setWord). */
   skip(bytes: number): void {
     this.#write = (this.#write + bytes) >>> 0;

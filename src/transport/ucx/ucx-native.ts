@@ -22,6 +22,8 @@ export interface NativeWorkerOptions {
    * copied when it fits, instead of coming in a buffer of its own.
    */
   readonly lent?: Uint8Array;
+  /** Where JavaScript encodes the header that `sendHeader` sends (at most 4096 bytes). */
+  readonly outgoing?: Uint8Array;
   /**
    * A part arrived; its control header is in `scratch`, its data is `buffer` (owned by
    * JavaScript), or, without `buffer`, in `lent`. Not called for a lent part that is the last
@@ -71,6 +73,8 @@ export interface NativeUcxWorker {
   disconnect(pe: number): void;
   /** Sends a frame; the chunks are referenced, not copied, until UCX is done with them. */
   send(pe: number, header: Uint8Array, segments: readonly Uint8Array[]): void;
+  /** Sends the frame without segments whose header is the first `length` bytes of `outgoing` (copied before it returns). */
+  sendHeader(pe: number, length: number): void;
   /**
    * Runs ucp_worker_progress and delivers what arrived; returns the number of events, undefined
    * for none. A negative number -n means n events, the last of which was not delivered: a part

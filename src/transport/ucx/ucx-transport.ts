@@ -28,7 +28,7 @@ import { createHash } from 'node:crypto';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { BadPeError, BadStateError, TransportUnavailableError } from '../../errors.js';
 import { TransportBase, type Frame, type TransportContext } from '../transport.js';
-import { HeaderScratch, lentHeaderBytesOption } from '../header-scratch.js';
+import { HeaderScratch, lentHeaderBytesOption, OutgoingHeader } from '../header-scratch.js';
 import { FrameAssembler } from './frame-assembler.js';
 import { LocalPeerWatch } from './local-peer-watch.js';
 import { decodeUcxAddress, encodeUcxAddress, localHostKey } from './ucx-address.js';
@@ -78,6 +78,8 @@ export function jobTag(secret: string): number {
 /** A {@link Transport} over UCX active messages; see the file comment for its guarantees. */
 export class UcxTransport extends TransportBase {
   readonly name = 'ucx';
+  /** Memory for the header of a frame without segments, sent with {@link sendHeader}. */
+  readonly outgoingHeader = new OutgoingHeader();
   readonly #context: TransportContext;
   readonly #options: UcxTransportOptions;
   readonly #scratch = new Uint32Array(SCRATCH_WORDS);
@@ -118,6 +120,7 @@ export class UcxTransport extends TransportBase {
         maxRetainedBytes: o.maxRetainedBytes ?? 128 * 1024 * 1024,
         scratch: this.#scratch,
         ...(this.#lent === undefined ? {} : { lent: this.#lent.bytes }),
+        outgoing: this.outgoingHeader.bytes,
         onPart: this.#onPart,
         onPeerError: this.#onPeerError,
         onProtocolError: this.#onProtocolError,
@@ -168,6 +171,11 @@ export class UcxTransport extends TransportBase {
    */
   send(pe: number, frame: Frame): void {
     this.#worker().send(pe, frame.header, frame.segments);
+  }
+
+  /** Sends the frame without segments whose header is the first `length` bytes of {@link outgoingHeader}; as {@link send} otherwise. */
+  sendHeader(pe: number, length: number): void {
+    this.#worker().sendHeader(pe, length);
   }
 
   /** Runs UCX progress and delivers what arrived, in order; returns the number of events handled. */

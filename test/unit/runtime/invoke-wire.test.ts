@@ -129,6 +129,30 @@ t.test('calls that do not fit the compact form keep msgpack, and still round-tri
   }
 });
 
+t.test('encodeHeaderInto writes the compact header into given memory, and only for calls that need no segment and fit', async (t) => {
+  const target = Buffer.alloc(256, 0xaa);
+  const fitting = [call({ args: [1.5, 'héllo', true, new Float32Array([1, 2])] }), call({ index: [], reply: { pe: 1, id: 9 } }), call({ args: [new Uint8Array(INLINE_MAX_BYTES - 100)] })];
+  for (const message of fitting.slice(0, 2)) {
+    const length = codec.encodeHeaderInto(message, target);
+    const header = codec.encode(message).header;
+    t.equal(length, header.length, 'the length of the compact header');
+    t.same([...target.subarray(0, length)], [...header], 'the same bytes as encode');
+    t.strictSame(codec.decode({ header: Uint8Array.from(target.subarray(0, length)), segments: [] }), codec.decode(codec.encode(message)), 'decodes to the same call');
+  }
+  t.equal(codec.encodeHeaderInto(fitting[2]!, target), -1, 'a header larger than the memory');
+  t.ok(codec.encodeHeaderInto(fitting[2]!, Buffer.alloc(2048)) > INLINE_MAX_BYTES - 100, 'fits larger memory');
+  const refused: [string, Parameters<Codec['encodeHeaderInto']>[0]][] = [
+    ['a call with a segment', call({ args: [new Uint8Array(INLINE_MAX_BYTES + 1)] })],
+    ['a call that takes msgpack', call({ args: [{ a: 1 }] })],
+    ['another kind', { kind: Kind.FutureValue, id: 1, ok: true, value: 2 }],
+  ];
+  for (const [what, message] of refused) {
+    target.fill(0xaa);
+    t.equal(codec.encodeHeaderInto(message, target), -1, `${what}: refused`);
+    t.ok(target.every((b) => b === 0xaa), `${what}: nothing written`);
+  }
+});
+
 t.test('malformed compact headers throw ProtocolError naming the fault', async (t) => {
   const good = compact(call({ args: [1, 'ab', new Uint8Array(INLINE_MAX_BYTES + 1)], reply: { pe: 0, id: 9 } }));
   const edited = (at: number, byte: number): Frame => {

@@ -334,3 +334,35 @@ t.test('the pool keeps at most maxRetainedBytes', async (t) => {
   await a.close();
   await b.close();
 });
+
+t.test('sendHeader: frames encoded into the outgoing header arrive intact, in order with send, also through a full ring', async (t) => {
+  const { transports, recorded } = setup(2, 1 << 16);
+  const [a] = transports;
+  const header = a!.outgoingHeader;
+  const sent: number[][] = [];
+  // Enough to fill the 64 KiB ring several times before the receiver polls: most wait in the backlog.
+  for (let i = 0; i < 3000; i++) {
+    if (i % 3 === 0) {
+      a!.send(11, { header: Uint8Array.of(1, i & 0xff, i >> 8), segments: [] });
+      sent.push([1, i & 0xff, i >> 8]);
+      continue;
+    }
+    const length = 3 + (i % 40);
+    header.bytes.fill(0xee, 0, 64);
+    header.bytes[0] = 2;
+    header.bytes[1] = i & 0xff;
+    header.bytes[2] = i >> 8;
+    a!.sendHeader(11, length);
+    header.bytes.fill(0xdd, 0, 64); // overwritten at once: what was sent must not change
+    sent.push([2, i & 0xff, i >> 8, ...new Array<number>(length - 3).fill(0xee)]);
+  }
+  t.ok(a!.backlogFrames > 0, 'some frames waited in the backlog');
+  pump(transports, () => recorded[1]!.frames.length === sent.length);
+  t.equal(recorded[1]!.frames.length, sent.length);
+  t.same(recorded[1]!.frames.map(({ frame }) => [...frame.header]), sent, 'every header arrived intact and in order');
+  t.ok(recorded[1]!.frames.every(({ from, frame }) => from === 10 && frame.segments.length === 0));
+  t.throws(() => a!.sendHeader(11, header.bytes.length + 1), RangeError, 'a length beyond the outgoing memory');
+  t.throws(() => a!.sendHeader(12, 4), BadPeError);
+  for (const transport of transports) await transport.close();
+  t.throws(() => a!.sendHeader(11, 4), BadStateError);
+});

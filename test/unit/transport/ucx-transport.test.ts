@@ -2,7 +2,7 @@
  * UcxTransport between two processes: this test process is PE 0, a forked scripted peer
  * (fixtures/ucx-peer.ts) is PE 1. Skipped, with the reason, where the addon is unavailable.
  */
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { BadStateError } from '../../../src/errors.js';
@@ -19,14 +19,20 @@ const addon = availability.available ? availability.addon : undefined!;
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-t.test('small frames arrive complete and in order, both ways', { skip }, async (t) => {
-  const { transport, recorded, peer } = await startPair(addon);
+/** A local transport and a peer that echoes every frame back, both closed when `t` ends. */
+async function echoPair(t: Test, options?: Parameters<typeof startPair>[1]): Promise<Awaited<ReturnType<typeof startPair>>> {
+  const pair = await startPair(addon, options);
   t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
+    await pair.peer.kill();
+    await pair.transport.close();
   });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  pair.peer.command({ cmd: 'echo', on: true });
+  await pair.peer.next('ack', pair.transport);
+  return pair;
+}
+
+t.test('small frames arrive complete and in order, both ways', { skip }, async (t) => {
+  const { transport, recorded } = await echoPair(t);
   const count = 300;
   const sizes = (i: number): number[] => (i % 3 === 0 ? [] : i % 3 === 1 ? [8] : [1, 2]);
   for (let i = 0; i < count; i++) transport.send(1, patternFrame(i, 1 + (i % 60), sizes(i)));
@@ -38,15 +44,31 @@ t.test('small frames arrive complete and in order, both ways', { skip }, async (
   t.same(recorded.lost, []);
 });
 
+t.test('sendHeader: headers encoded into the outgoing memory arrive intact, in order with send', { skip }, async (t) => {
+  const { transport, recorded } = await echoPair(t, { local: { lentHeaderBytes: 128 } });
+  const count = 400;
+  const headerBytes = (i: number): number => 1 + ((i * 13) % 300);
+  const outgoing = transport.outgoingHeader.bytes;
+  for (let i = 0; i < count; i++) {
+    const frame = patternFrame(i, headerBytes(i), []);
+    if (i % 4 === 0) {
+      transport.send(1, frame);
+      continue;
+    }
+    outgoing.set(frame.header);
+    transport.sendHeader(1, frame.header.length);
+    outgoing.fill(0xdd, 0, 512); // overwritten at once: what was sent must not change
+  }
+  await pump(transport, () => recorded.frames.length >= count);
+  t.equal(recorded.frames.length, count);
+  t.ok(recorded.frames.every(({ from, frame }, i) => from === 1 && isPatternFrame(frame, i, headerBytes(i), [])), 'every frame intact, in send order');
+  t.throws(() => transport.sendHeader(1, outgoing.length + 1), RangeError, 'a length beyond the outgoing memory');
+  t.same(recorded.protocolErrors, []);
+});
+
 t.test('lent headers: small frames without segments arrive intact and in order in reused memory; the others in buffers of their own', { skip }, async (t) => {
   const lent = 128;
-  const { transport, recorded, peer } = await startPair(addon, { local: { lentHeaderBytes: lent } });
-  t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
-  });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  const { transport, recorded } = await echoPair(t, { local: { lentHeaderBytes: lent } });
   const count = 400;
   const headerBytes = (i: number): number => 1 + ((i * 7) % 200);
   const sizes = (i: number): number[] => (i % 5 === 0 ? [8] : i % 17 === 0 ? [40_000] : []);
@@ -64,13 +86,7 @@ t.test('lent headers: small frames without segments arrive intact and in order i
 });
 
 t.test('a 4 MiB segment arrives bitwise intact', { skip }, async (t) => {
-  const { transport, recorded, peer } = await startPair(addon);
-  t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
-  });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  const { transport, recorded, peer } = await echoPair(t);
   const frame = patternFrame(4242, 24, [4 << 20]);
   transport.send(1, frame);
   const seen = await peer.next('frame', transport);
@@ -103,13 +119,7 @@ t.test('many interleaved large and small frames from one sender arrive complete 
 });
 
 t.test('several segments per frame with odd lengths', { skip }, async (t) => {
-  const { transport, recorded, peer } = await startPair(addon);
-  t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
-  });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  const { transport, recorded, peer } = await echoPair(t);
   const layouts = [
     [1, 7, 13, 8191, 16385, 100003, 3],
     [0, 5, 0],
@@ -130,13 +140,7 @@ t.test('several segments per frame with odd lengths', { skip }, async (t) => {
 });
 
 t.test('a parked peer (event fd through libuv) wakes for small and large frames', { skip }, async (t) => {
-  const { transport, recorded, peer } = await startPair(addon, { park: true });
-  t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
-  });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  const { transport, recorded } = await echoPair(t, { park: true });
   for (let round = 0; round < 20; round++) {
     const sizes = round % 4 === 3 ? [1 << 20] : [8];
     transport.send(1, patternFrame(round, 8, sizes));
@@ -148,13 +152,7 @@ t.test('a parked peer (event fd through libuv) wakes for small and large frames'
 });
 
 t.test('arm parks this PE until the peer sends', { skip }, async (t) => {
-  const { transport, recorded, peer } = await startPair(addon);
-  t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
-  });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  const { transport, recorded } = await echoPair(t);
   while (transport.poll() > 0);
   let woken = false;
   const parked = transport.arm(() => {
@@ -173,13 +171,7 @@ t.test('arm parks this PE until the peer sends', { skip }, async (t) => {
 });
 
 t.test('received buffers return to the pool only when nothing can see them', { skip }, async (t) => {
-  const { transport, recorded, peer } = await startPair(addon);
-  t.teardown(async () => {
-    await peer.kill();
-    await transport.close();
-  });
-  peer.command({ cmd: 'echo', on: true });
-  await peer.next('ack', transport);
+  const { transport, recorded } = await echoPair(t);
   transport.send(1, patternFrame(7, 8, [1 << 20]));
   await pump(transport, () => recorded.frames.length >= 1);
   const kept = recorded.frames[0]!.frame;
