@@ -17,6 +17,7 @@ import { decodeCompactInvoke, encodeCompactInvoke, encodeCompactInvokeInto, INVO
 import { Kind, MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
 import { SEGMENT_CLASSES, segmentBytes, viewOf } from './segment-views.js';
 import { assertSerializable } from './serializable-check.js';
+import { SmallArrayMemory } from './small-array-memory.js';
 import { validateMessage } from './message-validation.js';
 import { WireRef, type WireRefData, type WireRefResolver } from './wire-ref.js';
 
@@ -140,6 +141,8 @@ export class Codec {
   readonly #packr: Packr;
   readonly #resolver: WireRefResolver;
   readonly #numPes: number | undefined;
+  /** Where small binary arguments of compact calls are copied on decode. */
+  readonly #smallArrays = new SmallArrayMemory();
 
   /** `numPes`, when given, makes decode check every message's fields (PE numbers included). */
   constructor(resolver: WireRefResolver, numPes?: number) {
@@ -193,7 +196,7 @@ export class Codec {
 
   /** Decodes a frame. Throws ProtocolError when it is not a valid envelope. */
   decode(frame: Frame): Message {
-    if (frame.header[0] === INVOKE_TAG) return decodeCompactInvoke(frame, this.#numPes);
+    if (frame.header[0] === INVOKE_TAG) return decodeCompactInvoke(frame, this.#numPes, this.#smallArrays);
     const previous = activeDecode;
     activeDecode = { segments: frame.segments, resolver: this.#resolver };
     let wire: unknown;

@@ -17,12 +17,14 @@
  * copies: a view to make on each side and a frame part to write and read (about 1 us per hop
  * between two PE threads). A decoded small value is copied out of the header into memory of
  * the receiver's own, so a frame without segments is done with once decoded, and small values
- * are never lent.
+ * are never lent. Values above 64 bytes are copied into slabs shared with other small arrays
+ * (small-array-memory.ts), which costs far less than an ArrayBuffer of their own each.
  */
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
 import { Kind, type InvokeMessage } from './message.js';
 import { copyOf, copyRange, segmentByteLength, segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
+import type { SmallArrayMemory } from './small-array-memory.js';
 import { getFloat64, getInt32, getUint32, putFloat64, putUint32 } from './wire-numbers.js';
 
 /** First byte of a compact call header. */
@@ -210,7 +212,7 @@ function malformed(what: string): never {
  * malformed or, given `numPes`, names a PE outside the job or an impossible number (the checks
  * validateMessage makes of a msgpack call; the fixed-width fields imply the others).
  */
-export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessage {
+export function decodeCompactInvoke(frame: Frame, numPes?: number, memory?: SmallArrayMemory): InvokeMessage {
   const h = frame.header;
   const end = h.length;
   if (end < FIXED_BYTES) malformed(`${end} bytes`);
@@ -249,7 +251,7 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number): InvokeMessag
       const dataAt = at - 1 + INLINE_PREFIX_BYTES;
       if (length > INLINE_MAX_BYTES || dataAt + length > end) malformed(`argument ${i} runs past the end`);
       // Copied out: the header's memory may go back to its transport as soon as it is decoded.
-      args[i] = copyOf(h, dataAt, length, code);
+      args[i] = copyOf(h, dataAt, length, code, memory);
       at = dataAt + length;
     } else if (type === ARG_STRING) {
       if (at + 4 > end) malformed(`argument ${i} runs past the end`);

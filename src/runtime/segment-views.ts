@@ -2,6 +2,7 @@
  * Binary values that travel as raw segments beside a frame's header: their wire codes, and the
  * views rebuilt on the received bytes (copied only when misaligned for the element type).
  */
+import type { SmallArrayMemory } from './small-array-memory.js';
 import { ProtocolError } from '../errors.js';
 
 /** Typed-array classes that travel as segments; the index is the wire code. */
@@ -89,10 +90,12 @@ export function viewOf(bytes: Uint8Array, code: number): unknown {
 
 /**
  * Rebuilds the value of wire code `code` from a copy of the `length` bytes of `source` at
- * `start`, in memory of its own (see {@link viewOf}). Throws ProtocolError for a bad code or length.
+ * `start`, in memory of its own (see {@link viewOf}), taken from `memory` when given (an
+ * ArrayBuffer always gets an allocation of its own). Throws ProtocolError for a bad code or
+ * length.
  */
-export function copyOf(source: Uint8Array, start: number, length: number, code: number): unknown {
-  const copy = new Uint8Array(length);
+export function copyOf(source: Uint8Array, start: number, length: number, code: number, memory?: SmallArrayMemory): unknown {
+  const copy = memory === undefined || code === CODE_ARRAY_BUFFER ? new Uint8Array(length) : memory.take(length);
   copyRange(copy, 0, source, start, length);
   if (code === CODE_UINT8) return copy;
   return code === CODE_ARRAY_BUFFER ? copy.buffer : viewOf(copy, code);

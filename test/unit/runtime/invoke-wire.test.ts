@@ -96,6 +96,23 @@ t.test('binary arguments come back as the same classes with the same bytes, smal
   }
 });
 
+t.test('small binary arguments above 64 bytes decode as aligned, disjoint views that keep their values', async (t) => {
+  const doubles = Float64Array.from({ length: 20 }, (_, i) => i * 1.5);
+  const bytes = Uint8Array.from({ length: 333 }, (_, i) => i & 0xff);
+  const decoded = [1, 2, 3].map(() => codec.decode(codec.encode(call({ args: [doubles, bytes, Buffer.from('x'.repeat(100)), new DataView(new ArrayBuffer(72)), new ArrayBuffer(200)] }))) as InvokeMessage);
+  for (const { args } of decoded) {
+    const [d, b, buffer, view, raw] = args as [Float64Array, Uint8Array, Buffer, DataView, ArrayBuffer];
+    t.ok(d instanceof Float64Array && d.byteOffset % 8 === 0, 'a Float64Array, aligned');
+    t.strictSame([...d], [...doubles]);
+    t.strictSame([...b], [...bytes]);
+    t.ok(Buffer.isBuffer(buffer) && buffer.toString() === 'x'.repeat(100), 'a Buffer with its bytes');
+    t.ok(view instanceof DataView && view.byteLength === 72, 'a DataView of its length');
+    t.ok(raw instanceof ArrayBuffer && raw.byteLength === 200, 'an ArrayBuffer of its own, of its exact length');
+  }
+  (decoded[0]!.args[1] as Uint8Array).fill(0);
+  t.strictSame([...(decoded[1]!.args[1] as Uint8Array)], [...bytes], 'a write to one received array does not reach another');
+});
+
 t.test('a small binary argument is copied at encode: later writes by the sender do not travel', async (t) => {
   const data = new Float64Array([1, 2, 3]);
   const frame = codec.encode(call({ args: [data] }));
