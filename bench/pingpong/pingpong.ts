@@ -4,7 +4,7 @@
  * window). Prints one JSON line per measurement.
  *
  *     charmrun +p2 bench/pingpong/pingpong.ts [--min BYTES] [--max BYTES] [--only latency|bandwidth]
- *                 [--label NAME] [--keep-arrays] [--iterations N]
+ *                 [--label NAME] [--keep-arrays] [--iterations N] [--batches N]
  *
  * By default the measured entry methods borrow their arguments (Charm++'s marshalled-parameter
  * semantics): a received array goes back to the transport when the call returns, and each
@@ -12,9 +12,13 @@
  * sends from another. `--keep-arrays` measures the default semantics instead: every received
  * array is the program's own, and the ping-pong sends the received array back. `--iterations N`
  * sets the round trips per latency batch (default: fewer for larger sizes, see sizes.ts).
+ * `--batches N` times N latency batches per size instead of 5 and adds their spread per hop
+ * (`batch_us`: fastest, 10th, 25th, 50th and 75th percentile), which on a shared machine tells
+ * two builds apart better than any one batch: e.g. `--min 8 --max 8 --only latency --batches
+ * 300 --iterations 1000`.
  */
 import { charm, ChareArray, type BorrowedEntries, type Future } from 'charm4ts';
-import { bandwidthWindows, JIT_WARMUP_ROUND_TRIPS, latencyIterations, medianBatch, messageSizes, warmupIterations, WINDOW } from './sizes.js';
+import { BATCHES, bandwidthWindows, JIT_WARMUP_ROUND_TRIPS, latencyIterations, medianBatch, messageSizes, percentile, sortedBatches, warmupIterations, WINDOW } from './sizes.js';
 
 const keepArrays = process.argv.includes('--keep-arrays');
 
@@ -93,6 +97,11 @@ charm.start(async (args) => {
     charm.abort('--iterations takes a positive integer');
     return;
   }
+  const batches = Number(flag(args, '--batches', String(BATCHES)));
+  if (!(Number.isSafeInteger(batches) && batches > 0)) {
+    charm.abort('--batches takes a positive integer');
+    return;
+  }
   if (!['both', 'latency', 'bandwidth'].includes(only)) {
     charm.abort(`--only takes latency or bandwidth, not "${only}"`);
     return;
@@ -106,8 +115,10 @@ charm.start(async (args) => {
     await pair.remember.awaitable(data);
     const iterations = fixedIterations ?? latencyIterations(size);
     await timed(first, data, size === sizes[0] ? JIT_WARMUP_ROUND_TRIPS : warmupIterations(size));
-    const seconds = await medianBatch(() => timed(first, data, iterations));
-    console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: (seconds / iterations / 2) * 1e6 }));
+    const times = await sortedBatches(() => timed(first, data, iterations), batches);
+    const hopUs = (p: number): number => (percentile(times, p) / iterations / 2) * 1e6;
+    const spread = batches === BATCHES ? {} : { batches, batch_us: { min: hopUs(0), p10: hopUs(0.1), p25: hopUs(0.25), p50: hopUs(0.5), p75: hopUs(0.75) } };
+    console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: hopUs(0.5), ...spread }));
   }
   for (const size of only === 'latency' ? [] : sizes) {
     const data = new Uint8Array(size).fill(7);

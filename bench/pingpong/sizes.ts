@@ -30,12 +30,22 @@ export const JIT_WARMUP_ROUND_TRIPS = 50000;
 /** Timed batches per size; each implementation reports the median batch (a stall of a shared machine spoils one batch, not the figure). */
 export const BATCHES = 5;
 
+/** Runs `batch` `count` times (each resolving to seconds); resolves to the times, fastest first. */
+export async function sortedBatches(batch: () => PromiseLike<number>, count = BATCHES): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < count; i++) times.push(await batch());
+  return times.sort((a, b) => a - b);
+}
+
 /** Runs `batch` BATCHES times (each resolving to seconds) and resolves to the median. */
 export async function medianBatch(batch: () => PromiseLike<number>): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < BATCHES; i++) times.push(await batch());
-  times.sort((a, b) => a - b);
+  const times = await sortedBatches(batch);
   return times[times.length >> 1]!;
+}
+
+/** The value at fraction `p` (0..1) of `sorted` (ascending), nearest rank below. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.floor(p * (sorted.length - 1))]!;
 }
 
 /** Messages in flight per bandwidth window. */
