@@ -11,11 +11,6 @@ namespace {
 
 const uint8_t kZeros[wire::kChunkAlign] = {};
 
-// Parts of at most this many bytes are copied into their send record and sent as contiguous
-// data: UCX then sends them inline (short or eager-copy protocols, no pending request and no
-// reference to the JavaScript chunks), which an iovec or a borrowed buffer would prevent.
-constexpr size_t kCopyLimit = 4096;
-
 void SendDoneTrampoline(void* request, ucs_status_t status, void* userData) {
   auto* record = static_cast<SendRecord*>(userData);
   record->owner->OnSendDone(record, status);
@@ -74,8 +69,6 @@ void UcxWorker::SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t len
   chunks_.push_back(Chunk{outgoing_, length, nullptr});
   SendChunks(env, endpoint, wire::kKindFrame);
 }
-
-bool UcxWorker::OutgoingFitsCopy(size_t bytes) { return bytes <= kCopyLimit; }
 
 void UcxWorker::SendFrame(Napi::Env env, Endpoint* endpoint, uint32_t kind, Napi::Value header, Napi::Value segments) {
   chunks_.clear();

@@ -120,7 +120,9 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
   Napi::TypedArray outgoing = GetTypedArray(options, "outgoing", napi_uint8_array, "Uint8Array", false);
   if (!outgoing.IsEmpty()) {
     auto outgoingArray = outgoing.As<Napi::Uint8Array>();
-    if (!OutgoingFitsCopy(outgoingArray.ByteLength())) throw Napi::RangeError::New(env, "option outgoing may hold at most 4096 bytes");
+    if (outgoingArray.ByteLength() > kCopyLimit) {
+      throw Napi::RangeError::New(env, "option outgoing may hold at most " + std::to_string(kCopyLimit) + " bytes");
+    }
     outgoing_ = outgoingArray.Data();
     outgoingBytes_ = outgoingArray.ByteLength();
     outgoingRef_ = Napi::Persistent(outgoingArray.As<Napi::Object>());

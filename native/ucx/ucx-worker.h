@@ -30,6 +30,12 @@ namespace charm4ts::ucx {
 
 class UcxWorker;
 
+// Parts of at most this many bytes are copied into their send record and sent as contiguous
+// data: UCX then sends them inline (short or eager-copy protocols, no pending request and no
+// reference to the JavaScript chunks), which an iovec or a borrowed buffer would prevent. The
+// outgoing memory of sendHeader is at most this large, so what it sends is always copied.
+constexpr size_t kCopyLimit = 4096;
+
 /** The endpoint to one peer PE. */
 struct Endpoint {
   UcxWorker* owner = nullptr;
@@ -130,8 +136,6 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   void SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t length);
   // Groups chunks_ into parts and sends them.
   void SendChunks(Napi::Env env, Endpoint* endpoint, uint32_t kind);
-  // Whether a part of `bytes` bytes is copied into its send record (the outgoing memory must be).
-  static bool OutgoingFitsCopy(size_t bytes);
   void SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint32_t sequence, uint32_t part,
                 uint32_t parts, size_t firstChunk, size_t chunkCount);
   SendRecord* TakeSendRecord();

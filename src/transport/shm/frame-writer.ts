@@ -105,18 +105,26 @@ function writeDescriptor(producer: RingProducer, headerLength: number, segments:
  */
 export function writeWholeFrame(producer: RingProducer, frame: Frame): boolean {
   const { header, segments } = frame;
-  if (segments.length !== 0) return false;
-  const length = header.length;
-  const bytes = DESCRIPTOR_FIXED_BYTES + pad8(length);
-  if (producer.free(bytes) < bytes) return false;
-  writeDescriptor(producer, length, segments, DESCRIPTOR_FIXED_BYTES);
-  producer.put(header, 0, length, pad8(length));
+  if (segments.length !== 0 || !beginWholeFrame(producer, header.length)) return false;
+  producer.put(header, 0, header.length, pad8(header.length));
   producer.publish();
   return true;
 }
 
-/** The segment list of a frame written from an outgoing header (none). */
+/** The segment list of a frame without segments. */
 const NO_SEGMENTS: readonly Uint8Array[] = Object.freeze([]);
+
+/**
+ * Writes the descriptor of a frame without segments whose header has `length` bytes, when the
+ * whole frame fits now; returns false, writing nothing, otherwise. The caller then copies the
+ * header (padded to 8 bytes) and publishes.
+ */
+function beginWholeFrame(producer: RingProducer, length: number): boolean {
+  const bytes = DESCRIPTOR_FIXED_BYTES + pad8(length);
+  if (producer.free(bytes) < bytes) return false;
+  writeDescriptor(producer, length, NO_SEGMENTS, DESCRIPTOR_FIXED_BYTES);
+  return true;
+}
 
 /**
  * Writes a frame without segments whose header is the first `length` bytes of `words` (an
@@ -124,11 +132,8 @@ const NO_SEGMENTS: readonly Uint8Array[] = Object.freeze([]);
  * and publishes it. Returns false, writing nothing, when it does not fit now.
  */
 export function writeWholeHeader(producer: RingProducer, words: Uint32Array, length: number): boolean {
-  const padded = pad8(length);
-  const bytes = DESCRIPTOR_FIXED_BYTES + padded;
-  if (producer.free(bytes) < bytes) return false;
-  writeDescriptor(producer, length, NO_SEGMENTS, DESCRIPTOR_FIXED_BYTES);
-  producer.putWords(words, padded);
+  if (!beginWholeFrame(producer, length)) return false;
+  producer.putWords(words, pad8(length));
   producer.publish();
   return true;
 }

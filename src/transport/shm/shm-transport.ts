@@ -191,8 +191,8 @@ export class ShmTransport extends TransportBase {
    * region and RangeError for a frame no ring can carry.
    */
   send(pe: number, frame: Frame): void {
-    const peer = this.#openPeer(pe);
     checkFrame(frame);
+    const peer = this.#openPeer(pe);
     if (peer === undefined) return;
     const waiting = peer.outbox.waiting;
     if (peer.outbox.send(frame)) this.#waited(peer, waiting);
@@ -204,8 +204,8 @@ export class ShmTransport extends TransportBase {
    * must wait; otherwise as {@link send}.
    */
   sendHeader(pe: number, length: number): void {
-    const peer = this.#openPeer(pe);
     this.outgoingHeader.check(length);
+    const peer = this.#openPeer(pe);
     if (peer === undefined) return;
     const waiting = peer.outbox.waiting;
     if (peer.outbox.sendHeader(this.outgoingHeader, length)) this.#waited(peer, waiting);

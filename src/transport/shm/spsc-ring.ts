@@ -94,8 +94,9 @@ export class RingProducer {
 
   /**
    * Copies `bytes` bytes (a multiple of 8) of `source` from its first word to the write
-   * position, one 32-bit word at a time (no view to create, which a short copy costs more than
-   * the words), and advances past them. Room is checked by the caller.
+   * position, and advances past them: up to {@link WORD_LOOP_MAX} bytes, or where they wrap
+   * around the ring, one 32-bit word at a time (no view to create); otherwise with one `set`.
+   * Room is checked by the caller.
    */
   putWords(source: Uint32Array, bytes: number): void {
     const words = this.#words;
@@ -191,8 +192,8 @@ export class RingConsumer {
 
   /**
    * Copies `bytes` bytes (a multiple of 8) from the read position into `target` from word
-   * `targetWord` on, one 32-bit word at a time (no view to create, which a short copy costs more
-   * than the words), and consumes them.
+   * `targetWord` on, and consumes them: word by word or with one `set`, as {@link
+   * RingProducer.putWords} does.
    */
   takeWords(target: Uint32Array, targetWord: number, bytes: number): void {
     const words = this.#words;
