@@ -302,13 +302,17 @@ Napi::Value UcxWorker::SendHeader(const Napi::CallbackInfo& info) {
 Napi::Value UcxWorker::Progress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (destroyed_) return env.Undefined();
+  // Deferred receives start before UCX progresses, not after: the parts delivered by the last
+  // call have been handled (and their blocks, usually, handed back) by now, whereas after this
+  // call's progress the receives it completed are still to be delivered, and starting as many
+  // new ones would hold twice the in-flight limit.
+  StartDeferredReceives();
   uint32_t count = 0;
   for (int round = 0; round < kProgressRounds; ++round) {
     const unsigned n = ucp_worker_progress(worker_.get());
     count += n;
     if (n == 0 || events_.size() >= kDeliverBatch) break;
   }
-  StartDeferredReceives();
   ReleaseCompletedSends(env);
   bool lastLeftInScratch = false;
   count += Deliver(env, &lastLeftInScratch);

@@ -29,10 +29,16 @@ export const REQUIRED_UCX_ENV: Readonly<Record<string, string>> = Object.freeze(
  *   step holds its neighbour's receive for those 20 ms (PIC and Jacobi2D do exactly that). Eager
  *   messages complete on the receiver alone. Streaming bandwidth with the eager copy here was
  *   within the noise at 16 and 32 KiB and higher at 64 KiB (docs/performance.md).
+ * - `UCX_MM_SEG_SIZE=33k`: the shared-memory FIFO moves eager messages and the rendezvous copy
+ *   in elements of this size (8 KiB by default); 33 KiB carries a 32 KiB fragment with UCX's
+ *   headers. Between processes here, 1 MiB latency fell from 73-84 to 46-50 us and 4 MiB
+ *   bandwidth rose from about 9 to 11-12.5 GB/s (docs/performance.md). Each PE then maps about
+ *   16.5 MiB of System V shared memory instead of 4 MiB (FIFO and receive buffers; `ipcs -m`).
  */
 export const DEFAULT_UCX_ENV: Readonly<Record<string, string>> = Object.freeze({
   UCX_PROTO_ENABLE: 'y',
   UCX_RNDV_THRESH: '64kb',
+  UCX_MM_SEG_SIZE: '33k',
 });
 
 /**

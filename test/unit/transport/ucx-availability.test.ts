@@ -58,18 +58,20 @@ t.test('a file that is not a loadable addon gives the loader error', (t) => {
   t.end();
 });
 
-t.test('UCX settings: the safety ones are forced, PROTO_ENABLE and RNDV_THRESH only defaulted', (t) => {
-  const env: NodeJS.ProcessEnv = { UCX_MEM_MALLOC_HOOKS: 'y', UCX_PROTO_ENABLE: 'n', UCX_RNDV_THRESH: '8kb' };
+t.test('UCX settings: the safety ones are forced, PROTO_ENABLE, RNDV_THRESH and MM_SEG_SIZE only defaulted', (t) => {
+  const env: NodeJS.ProcessEnv = { UCX_MEM_MALLOC_HOOKS: 'y', UCX_PROTO_ENABLE: 'n', UCX_RNDV_THRESH: '8kb', UCX_MM_SEG_SIZE: '8k' };
   applyUcxEnvironment(env);
   t.equal(env.UCX_MEM_MALLOC_HOOKS, 'n');
   t.equal(env.UCX_MEM_EVENTS, 'n');
   t.equal(env.UCX_ERROR_SIGNALS, '');
   t.equal(env.UCX_PROTO_ENABLE, 'n', 'the user setting stays');
   t.equal(env.UCX_RNDV_THRESH, '8kb', 'the user setting stays');
+  t.equal(env.UCX_MM_SEG_SIZE, '8k', 'the user setting stays');
   const fresh: NodeJS.ProcessEnv = {};
   applyUcxEnvironment(fresh);
   t.equal(fresh.UCX_PROTO_ENABLE, 'y');
   t.equal(fresh.UCX_RNDV_THRESH, '64kb', 'mid-size messages go eagerly unless the user says otherwise');
+  t.equal(fresh.UCX_MM_SEG_SIZE, '33k', 'shared-memory FIFO elements carry 32 KiB fragments unless the user says otherwise');
   t.end();
 });
 
