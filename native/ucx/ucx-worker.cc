@@ -190,9 +190,9 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
   // The two methods of the hot path, bound (see bound-methods.h); the others stay ObjectWrap methods.
   bound_ = BoundTarget<UcxWorker>::Create(this);
   Napi::Object self = info.This().As<Napi::Object>();
-  bound_->Install<&UcxWorker::Send>(env, self, "send");
-  bound_->Install<&UcxWorker::SendHeader>(env, self, "sendHeader");
-  bound_->Install<&UcxWorker::Progress>(env, self, "progress");
+  bound_->Install<&UcxWorker::Send, 3>(env, self, "send");
+  bound_->Install<&UcxWorker::SendHeader, 2>(env, self, "sendHeader");
+  bound_->Install<&UcxWorker::Progress, 0>(env, self, "progress");
 }
 
 UcxWorker::~UcxWorker() {
@@ -277,48 +277,46 @@ Napi::Value UcxWorker::Disconnect(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-Napi::Value UcxWorker::Send(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Value UcxWorker::Send(Napi::Env env, const napi_value* args) {
   EnsureOpen(env);
-  Endpoint* endpoint = EndpointFor(env, info[0]);
-  SendFrame(env, endpoint, wire::kKindFrame, info[1], info[2]);
-  return env.Undefined();
+  Endpoint* endpoint = EndpointFor(env, Napi::Value(env, args[0]));
+  SendFrame(env, endpoint, wire::kKindFrame, Napi::Value(env, args[1]), Napi::Value(env, args[2]));
+  return Napi::Value();
 }
 
-Napi::Value UcxWorker::SendHeader(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
+Napi::Value UcxWorker::SendHeader(Napi::Env env, const napi_value* args) {
   if (outgoing_ == nullptr) throw Napi::Error::New(env, "sendHeader: the worker was made without outgoing memory");
-  Endpoint* endpoint = EndpointFor(env, info[0]);
-  if (!info[1].IsNumber()) throw Napi::TypeError::New(env, "sendHeader(pe, length): the length must be a number");
-  const double length = info[1].As<Napi::Number>().DoubleValue();
+  Endpoint* endpoint = EndpointFor(env, Napi::Value(env, args[0]));
+  const Napi::Value lengthValue(env, args[1]);
+  if (!lengthValue.IsNumber()) throw Napi::TypeError::New(env, "sendHeader(pe, length): the length must be a number");
+  const double length = lengthValue.As<Napi::Number>().DoubleValue();
   if (!(length >= 0 && length <= static_cast<double>(outgoingBytes_)) || length != static_cast<double>(static_cast<size_t>(length))) {
     throw Napi::RangeError::New(env, "sendHeader: a length of " + std::to_string(length) + " does not fit the " +
                                          std::to_string(outgoingBytes_) + " outgoing bytes");
   }
   SendOutgoingHeader(env, endpoint, static_cast<size_t>(length));
-  return env.Undefined();
+  return Napi::Value();
 }
 
-Napi::Value UcxWorker::Progress(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (destroyed_) return env.Undefined();
+Napi::Value UcxWorker::Progress(Napi::Env env, const napi_value* /*args*/) {
+  if (destroyed_) return Napi::Value();
   // Deferred receives start before UCX progresses, not after: the parts delivered by the last
   // call have been handled (and their blocks, usually, handed back) by now, whereas after this
   // call's progress the receives it completed are still to be delivered, and starting as many
   // new ones would hold twice the in-flight limit.
-  StartDeferredReceives();
+  if (!deferredReceives_.empty()) StartDeferredReceives();
   uint32_t count = 0;
   for (int round = 0; round < kProgressRounds; ++round) {
     const unsigned n = ucp_worker_progress(worker_.get());
     count += n;
     if (n == 0 || events_.size() >= kDeliverBatch) break;
   }
-  ReleaseCompletedSends(env);
+  if (!sendsCompleted_.empty()) ReleaseCompletedSends(env);
   bool lastLeftInScratch = false;
   count += Deliver(env, &lastLeftInScratch);
   // Nothing to report, as on almost every poll of a spinning PE: undefined, which costs no
   // number to create (that took a tenth of a spinning PE's time).
-  if (count == 0) return env.Undefined();
+  if (count == 0) return Napi::Value();
   // Negative: the last part is in the scratch and lent memory for the caller to take.
   return Napi::Number::New(env, lastLeftInScratch ? -static_cast<double>(count) : static_cast<double>(count));
 }

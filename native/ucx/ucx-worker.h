@@ -119,9 +119,10 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   Napi::Value Info(const Napi::CallbackInfo& info);
   Napi::Value Connect(const Napi::CallbackInfo& info);
   Napi::Value Disconnect(const Napi::CallbackInfo& info);
-  Napi::Value Send(const Napi::CallbackInfo& info);
-  Napi::Value SendHeader(const Napi::CallbackInfo& info);
-  Napi::Value Progress(const Napi::CallbackInfo& info);
+  // Bound methods (bound-methods.h): send(pe, header, segments), sendHeader(pe, length), progress().
+  Napi::Value Send(Napi::Env env, const napi_value* args);
+  Napi::Value SendHeader(Napi::Env env, const napi_value* args);
+  Napi::Value Progress(Napi::Env env, const napi_value* args);
   Napi::Value Arm(const Napi::CallbackInfo& info);
   Napi::Value Disarm(const Napi::CallbackInfo& info);
   Napi::Value CloseEndpoints(const Napi::CallbackInfo& info);
