@@ -3,9 +3,11 @@
  * machine's conditions, and writes the medians: charm4ts between two processes over ws and
  * over UCX, charm4ts between two threads of one process, a bare ws ping-pong (blocking between
  * messages, and spinning its event loop 100 us after each as a charm4ts PE does), raw
- * ucx_perftest (UCP active messages, UCX_PROTO_ENABLE=y), the shared-memory ring alone (bench/shm,
- * receive buffers handed back to its pool, as ucx_perftest reuses its buffers) and mpi4py
- * (buffer Send/Recv). "charm4ts ucx"
+ * ucx_perftest (UCP active messages), the shared-memory ring alone (bench/shm, receive buffers
+ * handed back to its pool, as ucx_perftest reuses its buffers) and mpi4py (buffer Send/Recv).
+ * Loading the addon first puts the runtime's UCX settings (REQUIRED_UCX_ENV and, where unset,
+ * DEFAULT_UCX_ENV) in this process's environment, so every contestant that uses UCX
+ * (ucx_perftest, Open MPI's UCX layer) runs with the same ones. "charm4ts ucx"
  * is UCX as it chooses between two processes on one host (shared memory); "charm4ts ucx tcp"
  * forces its TCP transport (UCX_TLS=tcp,self), as between hosts.
  *
