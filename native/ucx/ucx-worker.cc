@@ -187,7 +187,7 @@ UcxWorker::UcxWorker(const Napi::CallbackInfo& info) : Napi::ObjectWrap<UcxWorke
 
   pool_ = BufferPool::Create(maxRetained);
 
-  // The two methods of the hot path, bound (see bound-methods.h); the others stay ObjectWrap methods.
+  // The methods of the hot path, bound (see bound-methods.h); the others stay ObjectWrap methods.
   bound_ = BoundTarget<UcxWorker>::Create(this);
   Napi::Object self = info.This().As<Napi::Object>();
   bound_->Install<&UcxWorker::Send, 3>(env, self, "send");

@@ -1,5 +1,5 @@
 /**
- * The native worker's hot methods, `send` and `progress`, are functions bound to the C++ worker
+ * The native worker's hot methods, `send`, `sendHeader` and `progress`, are functions bound to the C++ worker
  * (native/ucx/bound-methods.h) rather than prototype methods: they work when called apart from
  * the object, and a kept one called after its worker was collected throws instead of touching
  * freed memory. Skipped, with the reason, where the addon is unavailable.
@@ -28,18 +28,19 @@ function worker(addon: UcxAddon): NativeUcxWorker {
   });
 }
 
-t.test('send and progress are the instance\'s own read-only methods and work apart from it', { skip }, (t) => {
+t.test('send, sendHeader and progress are the instance\'s own read-only methods and work apart from it', { skip }, (t) => {
   if (!availability.available) return t.end();
   const native = worker(availability.addon);
-  for (const name of ['send', 'progress'] as const) {
+  for (const name of ['send', 'sendHeader', 'progress'] as const) {
     const descriptor = Object.getOwnPropertyDescriptor(native, name);
     t.equal(typeof descriptor?.value, 'function', `${name} is an own method`);
     t.equal(descriptor?.writable, false, `${name} cannot be replaced`);
     t.equal(descriptor?.enumerable, false, `${name} is not enumerable`);
   }
-  const { progress, send } = native;
+  const { progress, send, sendHeader } = native;
   t.equal(progress(), undefined, 'an idle worker reports nothing');
   t.throws(() => send(1, new Uint8Array(8), []), /no UCX endpoint to PE 1/, 'the detached send reaches its worker');
+  t.throws(() => sendHeader(1, 4), /made without outgoing memory/, 'the detached sendHeader reaches its worker');
   native.destroy();
   t.equal(native.progress(), undefined, 'a destroyed worker reports nothing');
   t.end();
