@@ -58,7 +58,11 @@ std::string CheckControl(const uint32_t* words, size_t headerLength, size_t data
 // otherwise have every one of them received at once, each into a fresh block, since the blocks
 // of handled messages return only after the burst: with the limit, a message is received once
 // earlier ones were delivered and, when the program is done with them, returned to the pool.
-constexpr size_t kMaxRendezvousBytesInFlight = 16 << 20;
+// The limit also bounds the receiver's working set: the pool lends the block returned last, so
+// about limit + one message of blocks take turns. 4 MiB keeps them in cache with the FIFO and
+// the sender's data; with 16 MiB, streams of 1-4 MiB messages ran at half the speed (see
+// docs/performance.md).
+constexpr size_t kMaxRendezvousBytesInFlight = 4 << 20;
 
 ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength, void* data, size_t length,
                                         const ucp_am_recv_param_t* param) {
