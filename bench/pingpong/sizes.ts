@@ -23,7 +23,8 @@ export function warmupIterations(size: number): number {
 /**
  * Round trips a JavaScript implementation runs once, at its first size, before measuring: its
  * first thousands of calls run in the interpreter and baseline code, which the per-size warm-up
- * (made for compiled code, as OSU's) does not cover.
+ * (made for compiled code, as OSU's) does not cover. pingpong.ts then runs one untimed batch of
+ * every other size too, before timing any.
  */
 export const JIT_WARMUP_ROUND_TRIPS = 50000;
 
