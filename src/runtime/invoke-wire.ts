@@ -59,9 +59,10 @@ const isUint32 = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <
 
 /**
  * The header offset where the arguments end when they start at `start`, or -1 when one of them
- * needs msgpack. Strings count their UTF-8 length.
+ * needs msgpack or, with `inlineOnly`, is a binary value too large to ride inside the header (a
+ * segment of its own). Strings count their UTF-8 length.
  */
-function argumentsEnd(args: readonly unknown[], start: number): number {
+function argumentsEnd(args: readonly unknown[], start: number, inlineOnly: boolean): number {
   let at = start;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -84,7 +85,9 @@ function argumentsEnd(args: readonly unknown[], start: number): number {
         const code = segmentCodeOf(arg);
         if (code < 0) return -1;
         const length = segmentByteLength(arg as ArrayBufferView | ArrayBuffer, code);
-        at += length <= INLINE_MAX_BYTES ? INLINE_PREFIX_BYTES + length : 2;
+        if (length <= INLINE_MAX_BYTES) at += INLINE_PREFIX_BYTES + length;
+        else if (inlineOnly) return -1;
+        else at += 2;
         continue;
       }
       default:
@@ -94,30 +97,22 @@ function argumentsEnd(args: readonly unknown[], start: number): number {
   return at;
 }
 
-/** Bytes of `msg`'s compact header, or -1 when the call does not fit the compact form (use msgpack). */
-function compactSize(msg: InvokeMessage): number {
+/**
+ * Bytes of `msg`'s compact header, or -1 when the call does not fit the compact form (use
+ * msgpack) or, with `inlineOnly`, would carry segments.
+ */
+function compactSize(msg: InvokeMessage, inlineOnly: boolean): number {
   const { index, args, reply } = msg;
   if (msg.ack !== null || index.length > MAX_COUNT || args.length > MAX_COUNT) return -1;
   if (!isInt32(msg.coll) || !isInt32(msg.ep) || !isUint32(msg.src) || !isUint32(msg.hops)) return -1;
   for (let i = 0; i < index.length; i++) if (!isUint32(index[i])) return -1;
   if (reply !== null && !isUint32(reply.pe)) return -1;
-  return argumentsEnd(args, FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES));
-}
-
-/** True when one of `args` is a binary value too large to ride inside the header (a segment of its own). */
-function hasSegmentArguments(args: readonly unknown[]): boolean {
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (typeof arg !== 'object' || arg === null) continue;
-    const code = segmentCodeOf(arg);
-    if (code >= 0 && segmentByteLength(arg as ArrayBufferView | ArrayBuffer, code) > INLINE_MAX_BYTES) return true;
-  }
-  return false;
+  return argumentsEnd(args, FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES), inlineOnly);
 }
 
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
 export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
-  const size = compactSize(msg);
+  const size = compactSize(msg, false);
   if (size < 0) return null;
   const header = Buffer.allocUnsafe(size);
   return { header, segments: writeCompactInvoke(msg, header) };
@@ -129,8 +124,8 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
  * or -1 (nothing written: use {@link encodeCompactInvoke} or msgpack).
  */
 export function encodeCompactInvokeInto(msg: InvokeMessage, target: Buffer): number {
-  const size = compactSize(msg);
-  if (size < 0 || size > target.length || hasSegmentArguments(msg.args)) return -1;
+  const size = compactSize(msg, true);
+  if (size < 0 || size > target.length) return -1;
   writeCompactInvoke(msg, target);
   return size;
 }
