@@ -285,6 +285,7 @@ Napi::Value UcxWorker::Send(Napi::Env env, const napi_value* args) {
 }
 
 Napi::Value UcxWorker::SendHeader(Napi::Env env, const napi_value* args) {
+  EnsureOpen(env);
   if (outgoing_ == nullptr) throw Napi::Error::New(env, "sendHeader: the worker was made without outgoing memory");
   Endpoint* endpoint = EndpointFor(env, Napi::Value(env, args[0]));
   const Napi::Value lengthValue(env, args[1]);
@@ -512,6 +513,9 @@ void UcxWorker::Teardown(napi_env env) {
   scratch_ = nullptr;
   lentRef_.Reset();
   lent_ = nullptr;
+  outgoingRef_.Reset();
+  outgoing_ = nullptr;
+  outgoingBytes_ = 0;
   wakeContext_.reset();
 }
 

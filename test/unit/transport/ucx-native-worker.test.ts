@@ -43,6 +43,8 @@ t.test('send, sendHeader and progress are the instance\'s own read-only methods 
   t.throws(() => sendHeader(1, 4), /made without outgoing memory/, 'the detached sendHeader reaches its worker');
   native.destroy();
   t.equal(native.progress(), undefined, 'a destroyed worker reports nothing');
+  t.throws(() => send(1, new Uint8Array(8), []), /destroyed/, 'a destroyed worker refuses send');
+  t.throws(() => sendHeader(1, 4), /destroyed/, 'and sendHeader alike');
   t.end();
 });
 
