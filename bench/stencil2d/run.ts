@@ -34,7 +34,16 @@ const iterations = values.iterations!;
 const reps = Number(values.reps);
 const out = join(ROOT, values.out!);
 const mpiDir = values.mpi4py!;
-const haveMpi4py = existsSync(join(mpiDir, 'stencil-mpi.py')) && spawnSync('/usr/bin/python3', ['-c', 'import mpi4py, numba']).status === 0;
+/** Why the mpi4py + numba stencil cannot run here, or null when it can. */
+function mpi4pyMissing(): string | null {
+  if (!existsSync(join(mpiDir, 'stencil-mpi.py'))) return `no stencil-mpi.py in ${mpiDir} (pass --mpi4py DIR: the stencil/ folder of UIUC-PPL/charm4py-mpi4py-compare)`;
+  if (spawnSync('/usr/bin/python3', ['-c', 'import mpi4py, numba']).status !== 0) return '/usr/bin/python3 cannot import mpi4py and numba (apt-get install python3-mpi4py python3-numba openmpi-bin)';
+  if (spawnSync('mpirun', ['--version']).error !== undefined) return 'mpirun is missing (apt-get install openmpi-bin)';
+  return null;
+}
+const mpi4pySkipped = mpi4pyMissing();
+const haveMpi4py = mpi4pySkipped === null;
+if (!haveMpi4py) process.stderr.write(`mpi4py + numba stencil skipped: ${mpi4pySkipped}\n`);
 
 interface Config {
   readonly kind: 'strong' | 'weak';
@@ -114,7 +123,7 @@ const rows = [...samples.values()].map(({ config, runs }) => ({
 }));
 writeFileSync(join(out, 'stencil2d.jsonl'), rows.map((r) => JSON.stringify({ bench: 'stencil2d', iterations: Number(iterations), ...r })).join('\n') + '\n');
 const md: string[] = [`Medians of ${reps} interleaved runs, ${iterations} timed iterations after 10 warm-up ones; load average ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after.`];
-if (!haveMpi4py) md.push('', `mpi4py + numba stencil not run: pass --mpi4py DIR (the paper's stencil folder) and install python3-mpi4py python3-numba.`);
+if (!haveMpi4py) md.push('', `mpi4py + numba stencil not run: ${mpi4pySkipped}.`);
 for (const kind of ['strong', 'weak'] as const) {
   md.push('', `### ${kind === 'strong' ? 'Strong' : 'Weak'} scaling (ms per iteration)`, '', '| grid | PEs | implementation | ODF | ms / iteration | compute | communication |', '| --- | ---: | --- | ---: | ---: | ---: | ---: |');
   for (const r of rows.filter((x) => x.kind === kind)) {
