@@ -19,7 +19,7 @@
  *
  * --full is the ESPM2 setting: T = 1000, L = 2998, n = 600000, LB every 80 steps.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +28,12 @@ import { parseArgs } from 'node:util';
 import { readLbDump } from '../../src/lb/lb-dump.js';
 import { markdownReport, summarise, type BenchRun, type LbSummary, type RunLine } from './lb-figures.js';
 import { lbPlotSvg, stepRatios } from './lb-plot.js';
+import { MPI_PYTHON, MPIRUN_ENV, mpi4pyMissing } from '../lib/mpi4py.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHARMRUN = join(ROOT, 'dist/cli/charmrun.js');
 const PIC = join(ROOT, 'examples/pic/pic.ts');
 const MPI_PIC = join(ROOT, 'bench/pic/pic_mpi4py.py');
-const PYTHON = '/usr/bin/python3';
-const MPI_ENV = { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' };
 const JOB_TIMEOUT_MS = 20 * 60_000;
 
 const { values: flags } = parseArgs({
@@ -92,15 +91,6 @@ function lastJson(job: Job, what: string): RunLine {
   return JSON.parse(line) as RunLine;
 }
 
-/** Whether mpi4py and numpy can run here, and if not, why. */
-function mpiAvailable(): { ok: boolean; why: string } {
-  const python = spawnSync(PYTHON, ['-c', 'import mpi4py, numpy'], { encoding: 'utf8' });
-  if (python.status !== 0) return { ok: false, why: `${PYTHON} cannot import mpi4py and numpy; install them with: apt-get install -y python3-mpi4py python3-numpy (Debian; brings openmpi-bin)` };
-  const mpirun = spawnSync('mpirun', ['--version'], { encoding: 'utf8', env: { ...process.env, ...MPI_ENV } });
-  if (mpirun.status !== 0) return { ok: false, why: 'mpirun is missing; install openmpi-bin' };
-  return { ok: true, why: '' };
-}
-
 const kernelArgs = (ratio: number): string[] => ['-i', steps, '-s', grid, '-n', particles, '-k', '0', '-m', '1', '--mode', 'GEOMETRIC', '--init-parameters', String(ratio)];
 
 function record(run: BenchRun | Record<string, unknown>): void {
@@ -112,8 +102,8 @@ function record(run: BenchRun | Record<string, unknown>): void {
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   rmSync(join(out, 'pic-lb.jsonl'), { force: true });
-  const mpi = flags['no-mpi'] ? { ok: false, why: 'skipped (--no-mpi)' } : mpiAvailable();
-  if (!mpi.ok) console.error(`mpi4py runs: ${mpi.why}`);
+  const mpiMissing = flags['no-mpi'] ? 'skipped (--no-mpi)' : mpi4pyMissing(['numpy'], ['python3-numpy']);
+  if (mpiMissing !== null) console.error(`mpi4py runs: ${mpiMissing}`);
   const balancer = flags.balancer === undefined ? [] : ['+balancer', flags.balancer];
   const runs: BenchRun[] = [];
   const summaries: LbSummary[] = [];
@@ -137,10 +127,10 @@ async function main(): Promise<void> {
       rmSync(dump, { force: true });
       lbJob = await charm('odf8-lb', rep, ['--odf', '8', '--lb-period', period], [...balancer, '+stats', '+LBDump', dump]);
     }
-    if (mpi.ok) {
+    if (mpiMissing === null) {
       for (const tiles of ['2x1', '1x2']) {
         console.error(`running mpi4py-${tiles}, r = ${ratio} ...`);
-        const job = await runJob('mpirun', ['-n', '2', PYTHON, MPI_PIC, ...args, '--grid', tiles, '--json'], MPI_ENV);
+        const job = await runJob('mpirun', ['-n', '2', MPI_PYTHON, MPI_PIC, ...args, '--grid', tiles, '--json'], MPIRUN_ENV);
         const run = { setup: `mpi4py-${tiles}`, ratio, rep: 0, line: lastJson(job, `mpi4py ${tiles} r=${ratio}`) };
         runs.push(run);
         record(run);
@@ -159,7 +149,7 @@ async function main(): Promise<void> {
     `# PIC load balancing on 2 PEs: T = ${steps}, L = ${grid}, n = ${particles}, k = 0, m = 1, GEOMETRIC`,
     '',
     `LB every ${period} steps with ${flags.balancer ?? 'the default balancer (GreedyRefineLB)'}. ${reps > 1 ? `Each charm4ts set-up ran ${reps} times, taking turns; the summary uses medians (plot and dump: the last run). mpi4py ran once. ` : ''}Load average (1, 5, 15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(', ')}; after: ${loadavg().map((l) => l.toFixed(2)).join(', ')}.`,
-    `Busy max/mean: the slowest PE's busy time over the mean, timed steps only. mpi4py: ${mpi.ok ? 'run' : mpi.why}.`,
+    `Busy max/mean: the slowest PE's busy time over the mean, timed steps only. mpi4py: ${mpiMissing ?? 'run'}.`,
   ];
   writeFileSync(join(out, 'pic-lb.md'), markdownReport(header, runs, summaries));
   console.error(`wrote ${join(out, 'pic-lb.jsonl')}, pic-lb.md and the SVG plots`);

@@ -25,6 +25,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { loadUcxAddon } from '../../src/transport/ucx/index.js';
 import { lineChart, type Series } from '../lib/svg-plot.js';
+import { MPI_PYTHON, MPIRUN_ENV, mpi4pyMissing } from '../lib/mpi4py.js';
 import { messageSizes } from './sizes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -74,16 +75,14 @@ if (spawnSync('ucx_perftest', ['-h']).error === undefined) {
     parse: (r) => (r.api === 'am' ? rawTransportRecord(r) : undefined),
   });
 } else skipped.push('ucx_perftest: not installed (apt-get install ucx-utils)');
-if (spawnSync('/usr/bin/python3', ['-c', 'import mpi4py, numpy']).status === 0 && spawnSync('mpirun', ['--version']).error === undefined) {
+const mpi4pySkipped = mpi4pyMissing(['numpy'], ['python3-numpy']);
+if (mpi4pySkipped === null) {
   contestants.push({
     impl: 'mpi4py',
-    command: ['mpirun', '-n', '2', '/usr/bin/python3', join(ROOT, 'bench/pingpong/mpi4py_pingpong.py'), '--max', max],
-    // Open MPI as installed: Debian's openmpi-mca-params.conf excludes the uct, openib and ofi
-    // BTLs, and an OMPI_MCA_btl of our own would replace that list (with ofi back in, an 8-byte
-    // message took 1.5-2x longer), so no BTL is chosen here.
-    env: { OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
+    command: ['mpirun', '-n', '2', MPI_PYTHON, join(ROOT, 'bench/pingpong/mpi4py_pingpong.py'), '--max', max],
+    env: MPIRUN_ENV,
   });
-} else skipped.push('mpi4py: not installed (apt-get install python3-mpi4py python3-numpy openmpi-bin)');
+} else skipped.push(`mpi4py: ${mpi4pySkipped}`);
 
 mkdirSync(out, { recursive: true });
 const raw: Record<string, unknown>[] = [];

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { lineChart, type Series } from '../lib/svg-plot.js';
+import { MPI_PYTHON, MPIRUN_ENV, mpi4pyMissing } from '../lib/mpi4py.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -34,14 +35,9 @@ const iterations = values.iterations!;
 const reps = Number(values.reps);
 const out = join(ROOT, values.out!);
 const mpiDir = values.mpi4py!;
-/** Why the mpi4py + numba stencil cannot run here, or null when it can. */
-function mpi4pyMissing(): string | null {
-  if (!existsSync(join(mpiDir, 'stencil-mpi.py'))) return `no stencil-mpi.py in ${mpiDir} (pass --mpi4py DIR: the stencil/ folder of UIUC-PPL/charm4py-mpi4py-compare)`;
-  if (spawnSync('/usr/bin/python3', ['-c', 'import mpi4py, numba']).status !== 0) return '/usr/bin/python3 cannot import mpi4py and numba (apt-get install python3-mpi4py python3-numba openmpi-bin)';
-  if (spawnSync('mpirun', ['--version']).error !== undefined) return 'mpirun is missing (apt-get install openmpi-bin)';
-  return null;
-}
-const mpi4pySkipped = mpi4pyMissing();
+const mpi4pySkipped = existsSync(join(mpiDir, 'stencil-mpi.py'))
+  ? mpi4pyMissing(['numba'], ['python3-numba'])
+  : `no stencil-mpi.py in ${mpiDir} (pass --mpi4py DIR: the stencil/ folder of UIUC-PPL/charm4py-mpi4py-compare)`;
 const haveMpi4py = mpi4pySkipped === null;
 if (!haveMpi4py) process.stderr.write(`mpi4py + numba stencil skipped: ${mpi4pySkipped}\n`);
 
@@ -80,12 +76,11 @@ function run(c: Config): { ms: number; computeMs?: number; commMs?: number } | u
   }
   const dir = mkdtempSync(join(tmpdir(), 'stencil-mpi-'));
   // The paper's code splits ranks as x by y over (rows, columns) and writes a CSV into the output folder.
-  const result = spawnSync('mpirun', ['-n', String(c.pes), '/usr/bin/python3', join(mpiDir, 'stencil-mpi.py'), iterations, String(c.n), String(c.m), dir], {
+  const result = spawnSync('mpirun', ['-n', String(c.pes), MPI_PYTHON, join(mpiDir, 'stencil-mpi.py'), iterations, String(c.n), String(c.m), dir], {
     cwd: mpiDir,
     encoding: 'utf8',
     timeout: 900_000,
-    // Open MPI's own BTL choice (see bench/pingpong/run.ts: overriding it brings the slower ofi BTL back).
-    env: { ...process.env, OMPI_ALLOW_RUN_AS_ROOT: '1', OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: '1' },
+    env: { ...process.env, ...MPIRUN_ENV },
   });
   const elapsed = /Elapsed: ([\d.e-]+)/.exec(result.stdout)?.[1];
   if (result.status !== 0 || elapsed === undefined) {
