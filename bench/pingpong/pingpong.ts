@@ -111,17 +111,21 @@ charm.start(async (args) => {
   const pair = charm.createArray(Endpoint, 2);
   const first = pair.at(0);
   const latencySizes = only === 'bandwidth' ? [] : sizes;
+  /** A payload of `size` bytes, which both endpoints then answer with (see `Endpoint.remember`). */
+  const latencyPayload = async (size: number): Promise<Uint8Array> => {
+    const data = new Uint8Array(size).fill(7);
+    await pair.remember.awaitable(data);
+    return data;
+  };
   // A first pass over every size, untimed: sizes take code paths of their own (small arrays on
   // the heap or in slabs, eager or rendezvous parts), whose first use deoptimizes code tuned on
   // the sizes before, and V8 then re-optimized it during that size's first timed batches.
   for (const size of latencySizes) {
-    const data = new Uint8Array(size).fill(7);
-    await pair.remember.awaitable(data);
+    const data = await latencyPayload(size);
     await timed(first, data, size === sizes[0] ? JIT_WARMUP_ROUND_TRIPS : latencyIterations(size));
   }
   for (const size of latencySizes) {
-    const data = new Uint8Array(size).fill(7);
-    await pair.remember.awaitable(data);
+    const data = await latencyPayload(size);
     const iterations = fixedIterations ?? latencyIterations(size);
     await timed(first, data, warmupIterations(size));
     const times = await sortedBatches(() => timed(first, data, iterations), batches);
