@@ -4,14 +4,18 @@
  *   odf1-2x1   examples/pic, one tile per PE, forced 2x1 tile grid (the imbalanced split), no LB
  *   odf8       ODF 8 (4x4 tiles, whole tile columns per PE under the block map), no LB
  *   odf8-lb    ODF 8 with atSync every --period steps (+balancer as given, +stats, +LBDump)
+ *   static-1x2 one tile per PE, split by rows: GEOMETRIC depends on x only, so each PE holds
+ *              half the particles; what a perfect balance gains on this machine, no LB needed
  *   mpi4py-2x1, mpi4py-1x2   bench/pic/pic_mpi4py.py on 2 ranks, when mpi4py and numpy exist
  *
  * for each GEOMETRIC ratio (default 0.999 and 0.99; L = 1000, n = 100000 as in PIC.md 6.6).
  * From the ODF-1 run's per-PE busy times it takes the bound on the gain (slowest PE over the
- * mean), and reports the gain of ODF 8 with LB and the share of the bound it recovers. Writes
+ * mean), and reports the gain of ODF 8 with LB, the share of the bound it recovers, and the
+ * share of what the balanced static split gains in the same session (two busy PEs share the
+ * machine's memory bandwidth, so the bound from busy times is more than any split reaches). Writes
  * into --out: pic-lb.jsonl (every run's JSON line with set-up, ratio and load average, then one
  * summary line per ratio), pic-lb.md (tables) and pic-lb-r<ratio>.svg (each balancing step's
- * max/mean load before and after). With --reps N the three charm4ts set-ups run N times, taking
+ * max/mean load before and after). With --reps N the four charm4ts set-ups run N times, taking
  * turns, and the summary uses the medians (mpi4py runs once).
  *
  *     npm run build && npx tsx bench/pic/lb-bench.ts [--steps 100] [--period 20] [--ratios 0.999,0.99]
@@ -126,6 +130,7 @@ async function main(): Promise<void> {
       await charm('odf8', rep, ['--odf', '8']);
       rmSync(dump, { force: true });
       lbJob = await charm('odf8-lb', rep, ['--odf', '8', '--lb-period', period], [...balancer, '+stats', '+LBDump', dump]);
+      await charm('static-1x2', rep, ['--tiles', '1x2']);
     }
     if (mpiMissing === null) {
       for (const tiles of ['2x1', '1x2']) {

@@ -1,7 +1,8 @@
 /**
  * The figures of the PIC load-balancing benchmark, computed from the runs' JSON lines: the bound
  * on what balancing can gain (the slowest PE's busy time over the mean, in the unbalanced ODF-1
- * run), the gain measured, the fraction of the bound it recovers, and the markdown table. When a
+ * run), the gain measured, the fraction of the bound it recovers, what a perfectly balanced
+ * static split gains on the same machine and the fraction of that, and the markdown table. When a
  * set-up ran several times (`--reps`), each figure uses the median of its runs.
  */
 
@@ -20,7 +21,7 @@ export interface RunLine {
 
 /** A run of the benchmark: which set-up, at which GEOMETRIC ratio, and its line. */
 export interface BenchRun {
-  /** Set-up name: odf1-2x1, odf8, odf8-lb, mpi4py-2x1, mpi4py-1x2. */
+  /** Set-up name: odf1-2x1, odf8, odf8-lb, static-1x2, mpi4py-2x1, mpi4py-1x2. */
   readonly setup: string;
   readonly ratio: number;
   /** Which run of the set-up (0-based; `--reps`). */
@@ -41,6 +42,13 @@ export interface LbSummary {
   readonly gainOverOdf8: number;
   /** (gainOverOdf1 - 1) / (bound - 1): the share of the possible gain obtained (null when bound is 1). */
   readonly recovered: number | null;
+  /**
+   * Time per step of ODF 1 over that of the balanced static split (`static-1x2`): what a perfect
+   * balance gains on this machine, where two busy PEs run slower than one (null without such runs).
+   */
+  readonly machineGain: number | null;
+  /** (gainOverOdf1 - 1) / (machineGain - 1): the share of that gain obtained (null without it, or when it is not above 1). */
+  readonly recoveredOfMachine: number | null;
   /** Time per step of the mpi4py 2x1 run over that of ODF 8 with LB (null without mpi4py). */
   readonly gainOverMpi4py: number | null;
 }
@@ -75,6 +83,8 @@ export function summarise(runs: readonly BenchRun[], ratio: number): LbSummary |
   const lbPerStep = perStep(lb);
   const gainOverOdf1 = perStep(odf1) / lbPerStep;
   const mpi = lines('mpi4py-2x1');
+  const split = lines('static-1x2');
+  const machineGain = split.length === 0 ? null : perStep(odf1) / perStep(split);
   return {
     ratio,
     reps: Math.min(odf1.length, odf8.length, lb.length),
@@ -83,10 +93,13 @@ export function summarise(runs: readonly BenchRun[], ratio: number): LbSummary |
     gainOverOdf8: perStep(odf8) / lbPerStep,
     recovered: bound > 1 + 1e-9 ? (gainOverOdf1 - 1) / (bound - 1) : null,
     gainOverMpi4py: mpi.length === 0 ? null : perStep(mpi) / lbPerStep,
+    machineGain,
+    recoveredOfMachine: machineGain !== null && machineGain > 1 + 1e-9 ? (gainOverOdf1 - 1) / (machineGain - 1) : null,
   };
 }
 
 const fixed = (value: number | null, digits: number): string => (value === null ? '-' : value.toFixed(digits));
+const percent = (share: number | null): string => (share === null ? '-' : `${(share * 100).toFixed(0)}%`);
 
 /** The markdown table of every run, then the summary per ratio. `header` goes first (parameters, load). */
 export function markdownReport(header: readonly string[], runs: readonly BenchRun[], summaries: readonly LbSummary[]): string {
@@ -99,10 +112,15 @@ export function markdownReport(header: readonly string[], runs: readonly BenchRu
       `| ${ratio} | ${setup} | ${rep + 1} | ${line.tiles.join('x')} | ${lb} | ${(line.secondsPerIteration * 1000).toFixed(2)} | ${line.rateMparticlesPerSecond.toFixed(2)} | ${maxOverMean(line.busySeconds).toFixed(3)} | ${line.placed} | ${line.validates} |`,
     );
   }
-  lines.push('', '| r | runs per set-up (medians) | bound (ODF-1 max/mean) | gain over ODF 1 | gain over ODF 8 no LB | share of bound recovered | gain over mpi4py 2x1 |');
-  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push(
+    '',
+    '| r | runs per set-up (medians) | bound (ODF-1 max/mean) | gain over ODF 1 | gain over ODF 8 no LB | share of bound recovered | balanced split over ODF 1 | share of that recovered | gain over mpi4py 2x1 |',
+  );
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const s of summaries) {
-    lines.push(`| ${s.ratio} | ${s.reps} | ${s.bound.toFixed(3)} | ${s.gainOverOdf1.toFixed(3)} | ${s.gainOverOdf8.toFixed(3)} | ${s.recovered === null ? '-' : `${(s.recovered * 100).toFixed(0)}%`} | ${fixed(s.gainOverMpi4py, 3)} |`);
+    lines.push(
+      `| ${s.ratio} | ${s.reps} | ${s.bound.toFixed(3)} | ${s.gainOverOdf1.toFixed(3)} | ${s.gainOverOdf8.toFixed(3)} | ${percent(s.recovered)} | ${fixed(s.machineGain, 3)} | ${percent(s.recoveredOfMachine)} | ${fixed(s.gainOverMpi4py, 3)} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
