@@ -1,0 +1,77 @@
+/**
+ * Copy speed against the copy's distance modulo 4 KiB, with glibc's defaults and with glibc's
+ * `rep movsb` turned off (`glibc.cpu.x86_rep_movsb_threshold` above its non-temporal threshold).
+ * On some x86 CPUs glibc's `rep movsb` copies (used from about 2 KiB on) run 10-15 times slower
+ * when the destination lies 1-31 bytes past the source modulo 4 KiB. Node copies typed arrays
+ * with the C library's memmove, so this measures what a PE's copies meet (docs/performance.md,
+ * "memcpy and 4 KiB aliasing").
+ *
+ *     npx tsx bench/memcpy/aliasing.ts [--sizes 4096,32768,262144] [--deltas 0,8,16,64] [--mbytes 1024]
+ *
+ * Prints one JSON line per setting, size and distance: {"bench":"memcpy","tunables":"no-movsb"|"default",
+ * "size","delta","GBps"}. Each copy goes from one offset of a buffer to another `delta` bytes past
+ * a whole number of pages, walking through 4 MiB so that the data stays in the caches.
+ */
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+/** The glibc setting that keeps memcpy off `rep movsb` (a threshold beyond any copy). */
+const NO_MOVSB_TUNABLES = 'glibc.cpu.x86_rep_movsb_threshold=4294967296';
+const SPAN = 4 << 20;
+const PAGE = 4096;
+
+const { values: flags } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '4096,32768,262144' },
+    deltas: { type: 'string', default: '0,1,8,16,24,32,48,64,2048' },
+    mbytes: { type: 'string', default: '1024' },
+    child: { type: 'string' },
+  },
+});
+
+/** Parses a comma-separated list of non-negative integers, naming the flag when one is not. */
+function integers(flag: string, text: string): number[] {
+  return text.split(',').map((part) => {
+    const value = Number(part);
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${flag} takes non-negative integers, not "${part}"`);
+    return value;
+  });
+}
+
+/** GB/s of `totalBytes` copied in pieces of `size` from offset 0 to `delta` bytes past a page boundary. */
+function copyRate(size: number, delta: number, totalBytes: number): number {
+  const steps = Math.max(1, Math.floor(SPAN / size));
+  const memory = new Uint8Array(2 * SPAN + 2 * PAGE).fill(1);
+  const source = memory.subarray(0, SPAN);
+  const targetStart = SPAN + PAGE + delta;
+  const rounds = Math.max(1, Math.floor(totalBytes / size));
+  const copy = (i: number): void => {
+    const at = (i % steps) * size;
+    memory.set(source.subarray(at, at + size), targetStart + at);
+  };
+  for (let i = 0; i < Math.min(rounds, 2000); i++) copy(i);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) copy(i);
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return (rounds * size) / seconds / 1e9;
+}
+
+const sizes = integers('sizes', flags.sizes);
+const deltas = integers('deltas', flags.deltas);
+const totalBytes = integers('mbytes', flags.mbytes)[0]! * 1e6;
+
+if (flags.child !== undefined) {
+  for (const size of sizes) {
+    for (const delta of deltas) {
+      console.log(JSON.stringify({ bench: 'memcpy', tunables: flags.child, size, delta, GBps: Number(copyRate(size, delta, totalBytes).toFixed(2)) }));
+    }
+  }
+} else {
+  // glibc reads GLIBC_TUNABLES when a process starts: each setting runs in a process of its own.
+  const script = fileURLToPath(import.meta.url);
+  for (const [name, tunables] of [['no-movsb', NO_MOVSB_TUNABLES], ['default', '']] as const) {
+    const args = [...process.execArgv, script, '--child', name, '--sizes', flags.sizes, '--deltas', flags.deltas, '--mbytes', flags.mbytes];
+    process.stdout.write(execFileSync(process.execPath, args, { env: { ...process.env, GLIBC_TUNABLES: tunables }, encoding: 'utf8' }));
+  }
+}
