@@ -1,6 +1,7 @@
 /**
  * Copy speed against the copy's distance modulo 4 KiB, with glibc's defaults and with glibc's
- * `rep movsb` turned off (`glibc.cpu.x86_rep_movsb_threshold` above its non-temporal threshold).
+ * `rep movsb` turned off (`glibc.cpu.x86_rep_movsb_threshold` above its non-temporal threshold,
+ * as charmrun sets it for PE processes: src/cli/pe-glibc-tunables.ts).
  * On some x86 CPUs glibc's `rep movsb` copies (used from about 2 KiB on) run 10-15 times slower
  * when the destination lies 1-31 bytes past the source modulo 4 KiB. Node copies typed arrays
  * with the C library's memmove, so this measures what a PE's copies meet (docs/performance.md,
@@ -15,9 +16,8 @@
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { NO_REP_MOVSB_TUNABLE } from '../../src/cli/pe-glibc-tunables.js';
 
-/** The glibc setting that keeps memcpy off `rep movsb` (a threshold beyond any copy). */
-const NO_MOVSB_TUNABLES = 'glibc.cpu.x86_rep_movsb_threshold=4294967296';
 const SPAN = 4 << 20;
 const PAGE = 4096;
 
@@ -70,7 +70,7 @@ if (flags.child !== undefined) {
 } else {
   // glibc reads GLIBC_TUNABLES when a process starts: each setting runs in a process of its own.
   const script = fileURLToPath(import.meta.url);
-  for (const [name, tunables] of [['no-movsb', NO_MOVSB_TUNABLES], ['default', '']] as const) {
+  for (const [name, tunables] of [['no-movsb', NO_REP_MOVSB_TUNABLE], ['default', '']] as const) {
     const args = [...process.execArgv, script, '--child', name, '--sizes', flags.sizes, '--deltas', flags.deltas, '--mbytes', flags.mbytes];
     process.stdout.write(execFileSync(process.execPath, args, { env: { ...process.env, GLIBC_TUNABLES: tunables }, encoding: 'utf8' }));
   }

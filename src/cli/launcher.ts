@@ -17,7 +17,7 @@ import { ENV } from '../control/protocol.js';
 import { BadFlagError } from '../errors.js';
 import type { LaunchPlan } from './charmrun-flags.js';
 import { placeProcesses, type NodelistHost } from './nodelist.js';
-import { withPeMallocTunables } from './pe-malloc.js';
+import { withPeGlibcTunables } from './pe-glibc-tunables.js';
 import { forwardLines } from './output-forwarder.js';
 import { forwardedEnvironment, remoteCommandLine } from './remote-command.js';
 import { localAddressToward } from './route-address.js';
@@ -102,7 +102,7 @@ export class Job {
     const controlUrl = await server.listen();
     this.#info(`charmrun: control server on ${controlUrl}`);
     const env: NodeJS.ProcessEnv = {
-      ...withPeMallocTunables(process.env),
+      ...withPeGlibcTunables(process.env),
       [ENV.NUM_PES]: String(plan.numPes),
       [ENV.CONTROL]: controlUrl,
       [ENV.SECRET]: secret,

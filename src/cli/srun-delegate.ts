@@ -10,7 +10,7 @@ import { constants } from 'node:os';
 import { ENV } from '../control/protocol.js';
 import { SLURM_SWITCH } from '../control/slurm-launch.js';
 import type { LaunchPlan } from './charmrun-flags.js';
-import { withPeMallocTunables } from './pe-malloc.js';
+import { withPeGlibcTunables } from './pe-glibc-tunables.js';
 
 /** True when charmrun should delegate to srun: inside an allocation, no ++nodelist/++hosts/++local, detection on. */
 export function delegatesToSrun(plan: LaunchPlan, env: NodeJS.ProcessEnv): boolean {
@@ -31,7 +31,7 @@ export function srunArguments(plan: LaunchPlan, programArgv: readonly string[]):
 /** The environment srun passes to every task: the job's settings and a fresh secret. */
 export function srunEnvironment(plan: LaunchPlan, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
-    ...withPeMallocTunables(env),
+    ...withPeGlibcTunables(env),
     [ENV.SECRET]: randomBytes(32).toString('hex'),
     [ENV.TRANSPORT]: plan.transport,
     [ENV.OPTIONS]: JSON.stringify(plan.runtime),

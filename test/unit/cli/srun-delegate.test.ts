@@ -1,7 +1,7 @@
 /** Tests src/cli/srun-delegate.ts: when charmrun hands a job to srun, and with what. */
 import t from 'tap';
 import { parseCharmrunArgs } from '../../../src/cli/charmrun-flags.js';
-import { PE_MALLOC_TUNABLES } from '../../../src/cli/pe-malloc.js';
+import { PE_GLIBC_TUNABLES } from '../../../src/cli/pe-glibc-tunables.js';
 import { delegatesToSrun, srunArguments, srunEnvironment } from '../../../src/cli/srun-delegate.js';
 
 t.test('inside an allocation only, and not with ++local, ++hosts or CHARM4TS_SLURM=0', async (t) => {
@@ -23,6 +23,6 @@ t.test('one task per process; settings and a fresh secret in the environment', a
   t.equal(env.CHARM4TS_PPN, '2');
   t.equal(env.CHARM4TS_TRANSPORT, 'ws');
   t.equal(JSON.parse(env.CHARM4TS_OPTIONS!).stats, true);
-  t.equal(env.GLIBC_TUNABLES, PE_MALLOC_TUNABLES, 'malloc settings for the PEs');
+  t.equal(env.GLIBC_TUNABLES, PE_GLIBC_TUNABLES, 'glibc settings for the PEs');
   t.equal(srunEnvironment(plan, { GLIBC_TUNABLES: '' }).GLIBC_TUNABLES, '', 'unless the user set their own');
 });
