@@ -33,6 +33,7 @@ import { readLbDump } from '../../src/lb/lb-dump.js';
 import { markdownReport, summarise, type BenchRun, type LbSummary, type RunLine } from './lb-figures.js';
 import { lbPlotSvg, stepRatios } from './lb-plot.js';
 import { MPI_PYTHON, MPIRUN_ENV, mpi4pyMissing } from '../lib/mpi4py.js';
+import { giveContestantsPeGlibcTunables } from '../lib/contestant-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CHARMRUN = join(ROOT, 'dist/cli/charmrun.js');
@@ -106,6 +107,7 @@ function record(run: BenchRun | Record<string, unknown>): void {
 async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   rmSync(join(out, 'pic-lb.jsonl'), { force: true });
+  giveContestantsPeGlibcTunables();
   const mpiMissing = flags['no-mpi'] ? 'skipped (--no-mpi)' : mpi4pyMissing(['numpy'], ['python3-numpy']);
   if (mpiMissing !== null) console.error(`mpi4py runs: ${mpiMissing}`);
   const balancer = flags.balancer === undefined ? [] : ['+balancer', flags.balancer];

@@ -7,7 +7,8 @@
  * handed back to its pool, as ucx_perftest reuses its buffers) and mpi4py (buffer Send/Recv).
  * Loading the addon first puts the runtime's UCX settings (REQUIRED_UCX_ENV and, where unset,
  * DEFAULT_UCX_ENV) in this process's environment, so every contestant that uses UCX
- * (ucx_perftest, Open MPI's UCX layer) runs with the same ones. "charm4ts ucx"
+ * (ucx_perftest, Open MPI's UCX layer) runs with the same ones, and every contestant gets the
+ * glibc settings charmrun gives PEs (bench/lib/contestant-env.ts). "charm4ts ucx"
  * is UCX as it chooses between two processes on one host (shared memory); "charm4ts ucx tcp"
  * forces its TCP transport (UCX_TLS=tcp,self), as between hosts.
  *
@@ -26,6 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { loadUcxAddon } from '../../src/transport/ucx/index.js';
 import { lineChart, type Series } from '../lib/svg-plot.js';
 import { MPI_PYTHON, MPIRUN_ENV, mpi4pyMissing } from '../lib/mpi4py.js';
+import { giveContestantsPeGlibcTunables } from '../lib/contestant-env.js';
 import { messageSizes } from './sizes.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -51,6 +53,7 @@ const contestants: Contestant[] = [
   { impl: 'charm4ts ws', command: [node, charmrun, '+p2', '++transport', 'ws', app, '--max', max, '--label', 'charm4ts ws'] },
 ];
 const skipped: string[] = [];
+giveContestantsPeGlibcTunables();
 const ucx = loadUcxAddon();
 if (ucx.available) {
   contestants.push({ impl: 'charm4ts ucx', command: [node, charmrun, '+p2', '++transport', 'ucx', app, '--max', max, '--label', 'charm4ts ucx'] });

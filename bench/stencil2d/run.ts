@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { lineChart, type Series } from '../lib/svg-plot.js';
 import { MPI_PYTHON, MPIRUN_ENV, mpi4pyMissing } from '../lib/mpi4py.js';
+import { giveContestantsPeGlibcTunables } from '../lib/contestant-env.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const { values } = parseArgs({
@@ -35,6 +36,7 @@ const iterations = values.iterations!;
 const reps = Number(values.reps);
 const out = join(ROOT, values.out!);
 const mpiDir = values.mpi4py!;
+giveContestantsPeGlibcTunables();
 const mpi4pySkipped = existsSync(join(mpiDir, 'stencil-mpi.py'))
   ? mpi4pyMissing(['numba'], ['python3-numba'])
   : `no stencil-mpi.py in ${mpiDir} (pass --mpi4py DIR: the stencil/ folder of UIUC-PPL/charm4py-mpi4py-compare)`;
