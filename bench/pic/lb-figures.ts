@@ -68,6 +68,11 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** (gain - 1) / (possible - 1): the share of a possible speed-up obtained; null when `possible` is not above 1. */
+function shareOfGain(gain: number, possible: number): number | null {
+  return possible > 1 + 1e-9 ? (gain - 1) / (possible - 1) : null;
+}
+
 /**
  * The summary of one ratio, from the median time per step of each set-up (and the median bound
  * of the ODF-1 runs), or null when one of the three charm4ts set-ups has no run.
@@ -91,10 +96,10 @@ export function summarise(runs: readonly BenchRun[], ratio: number): LbSummary |
     bound,
     gainOverOdf1,
     gainOverOdf8: perStep(odf8) / lbPerStep,
-    recovered: bound > 1 + 1e-9 ? (gainOverOdf1 - 1) / (bound - 1) : null,
+    recovered: shareOfGain(gainOverOdf1, bound),
     gainOverMpi4py: mpi.length === 0 ? null : perStep(mpi) / lbPerStep,
     machineGain,
-    recoveredOfMachine: machineGain !== null && machineGain > 1 + 1e-9 ? (gainOverOdf1 - 1) / (machineGain - 1) : null,
+    recoveredOfMachine: machineGain === null ? null : shareOfGain(gainOverOdf1, machineGain),
   };
 }
 
