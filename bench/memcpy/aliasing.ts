@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { NO_REP_MOVSB_TUNABLE } from '../../src/cli/pe-glibc-tunables.js';
+import { integerList } from '../lib/integer-flag.js';
 
 const SPAN = 4 << 20;
 const PAGE = 4096;
@@ -29,15 +30,6 @@ const { values: flags } = parseArgs({
     child: { type: 'string' },
   },
 });
-
-/** Parses a comma-separated list of non-negative integers, naming the flag when one is not. */
-function integers(flag: string, text: string): number[] {
-  return text.split(',').map((part) => {
-    const value = Number(part);
-    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`--${flag} takes non-negative integers, not "${part}"`);
-    return value;
-  });
-}
 
 /** GB/s of `totalBytes` copied in pieces of `size` from offset 0 to `delta` bytes past a page boundary. */
 function copyRate(size: number, delta: number, totalBytes: number): number {
@@ -57,9 +49,9 @@ function copyRate(size: number, delta: number, totalBytes: number): number {
   return (rounds * size) / seconds / 1e9;
 }
 
-const sizes = integers('sizes', flags.sizes);
-const deltas = integers('deltas', flags.deltas);
-const totalBytes = integers('mbytes', flags.mbytes)[0]! * 1e6;
+const sizes = integerList('sizes', flags.sizes);
+const deltas = integerList('deltas', flags.deltas);
+const totalBytes = integerList('mbytes', flags.mbytes)[0]! * 1e6;
 
 if (flags.child !== undefined) {
   for (const size of sizes) {

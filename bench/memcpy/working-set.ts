@@ -18,6 +18,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { integerList } from '../lib/integer-flag.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -28,15 +29,6 @@ const { values: flags } = parseArgs({
     every: { type: 'string', default: '0' },
   },
 });
-
-/** Parses a comma-separated list of positive integers, naming the flag when one is not. */
-function positiveIntegers(flag: string, text: string): number[] {
-  return text.split(',').map((part) => {
-    const value = Number(part);
-    if (!Number.isSafeInteger(value) || value <= 0) throw new RangeError(`--${flag} takes positive integers, not "${part}"`);
-    return value;
-  });
-}
 
 /**
  * GB/s of `totalBytes` copied in pieces of `size` from one half of `memory` to the other,
@@ -59,10 +51,10 @@ function copyRate(memory: Uint8Array, spanBytes: number, size: number, totalByte
   return (rounds * size) / seconds / 1e9;
 }
 
-const size = positiveIntegers('size', flags.size)[0]!;
-const spans = positiveIntegers('spans', flags.spans);
-const totalBytes = positiveIntegers('mbytes', flags.mbytes)[0]! * 1e6;
-const repeat = positiveIntegers('repeat', flags.repeat)[0]!;
+const size = integerList('size', flags.size, 1)[0]!;
+const spans = integerList('spans', flags.spans, 1);
+const totalBytes = integerList('mbytes', flags.mbytes, 1)[0]! * 1e6;
+const repeat = integerList('repeat', flags.repeat, 1)[0]!;
 const everySeconds = Number(flags.every);
 if (!(everySeconds >= 0)) throw new RangeError(`--every takes a number of seconds, not "${flags.every}"`);
 for (const spanKiB of spans) {

@@ -13,6 +13,7 @@
  * cache the other end's counter and reload it only when the cached value says "no room" /
  * "nothing new", so the hot path touches the other thread's cache line once per batch.
  */
+import { copyInto } from './shared-copy.js';
 import { Word, type ShmRegion } from './shm-region.js';
 
 /** Copies up to this many bytes go byte by byte (cheaper than the subarray view `set` needs; per byte, a loop over shared memory is slow). */
@@ -85,9 +86,8 @@ export class RingProducer {
     } else {
       const at = this.#write & this.#mask;
       const first = Math.min(length, this.#size - at);
-      if (first === source.length && start === 0) this.#bytes.set(source, at);
-      else this.#bytes.set(source.subarray(start, start + first), at);
-      if (first < length) this.#bytes.set(source.subarray(start + first, start + length), 0);
+      copyInto(this.#bytes, at, first === source.length && start === 0 ? source : source.subarray(start, start + first));
+      if (first < length) copyInto(this.#bytes, 0, source.subarray(start + first, start + length));
     }
     this.#write = (this.#write + advance) >>> 0;
   }
@@ -184,8 +184,8 @@ export class RingConsumer {
     } else {
       const at = this.#read & this.#mask;
       const first = Math.min(length, this.#size - at);
-      target.set(this.#bytes.subarray(at, at + first), targetOffset);
-      if (first < length) target.set(this.#bytes.subarray(0, length - first), targetOffset + first);
+      copyInto(target, targetOffset, this.#bytes.subarray(at, at + first));
+      if (first < length) copyInto(target, targetOffset + first, this.#bytes.subarray(0, length - first));
     }
     this.#read = (this.#read + advance) >>> 0;
   }
