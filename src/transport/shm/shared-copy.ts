@@ -4,8 +4,9 @@
  * V8 copies into and out of a SharedArrayBuffer (`TypedArray.prototype.set`, and with it
  * `Buffer.prototype.copy`) with relaxed atomic accesses: 8 bytes at a time when both ends are
  * 8-byte aligned, one byte at a time otherwise. On this project's reference machine that moved
- * 10-15 GB/s aligned and 1.7-2.0 GB/s unaligned, where the same copies between ordinary buffers
- * ran at 28-41 GB/s (docs/performance.md, "Copies into and out of shared memory").
+ * 13-15 GB/s aligned (from 4 KiB) and 1.5-1.9 GB/s unaligned, where the same copies between
+ * ordinary buffers ran at 28-41 GB/s (docs/performance.md, "Copies into and out of shared
+ * memory").
  *
  * Node's `Buffer.prototype.fill` with a byte array as the value copies it with the C library's
  * `memcpy` (in C++, for any `Uint8Array`, shared or not), and when the value is exactly as long
