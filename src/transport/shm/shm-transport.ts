@@ -37,7 +37,12 @@ import { RingConsumer, RingProducer } from './spsc-ring.js';
 
 /** Tunables of {@link ShmTransport}. */
 export interface ShmTransportOptions {
-  /** Segments at least this large are received into a buffer of their own (default 32 KiB). */
+  /**
+   * Segments at least this large are received into a buffer of their own, which the pool takes
+   * back when the receiver releases it (default 16 KiB). Smaller ones share one block with the
+   * header: carved from a slab up to 8 KiB, a fresh allocation above (docs/performance.md,
+   * "Copies into and out of shared memory").
+   */
   readonly largeSegmentBytes?: number;
   /** Both ends publish progress at least every this many bytes of a large copy (default 64 KiB, a multiple of 8). */
   readonly chunkBytes?: number;
@@ -114,7 +119,7 @@ export class ShmTransport extends TransportBase {
     this.#doorbell = new Doorbell(control, region.peWord(this.#local, Word.Parked), region.peWord(this.#local, Word.Doorbell));
     this.#epoch = Atomics.load(control, Word.CloseEpoch);
     this.#buffers = options.buffers ?? new ReceivePool({ maxRetainedBytes: options.maxRetainedBytes });
-    const largeSegmentBytes = options.largeSegmentBytes ?? 32 * 1024;
+    const largeSegmentBytes = options.largeSegmentBytes ?? 16 * 1024;
     const lentHeaderBytes = lentHeaderBytesOption('shm', options.lentHeaderBytes);
     for (let local = 0; local < region.count; local++) {
       if (local === this.#local) continue;
