@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { NO_REP_MOVSB_TUNABLE } from '../../src/cli/pe-glibc-tunables.js';
 import { integerList } from '../lib/integer-flag.js';
+import { timedCopyRate } from './copy-rate.js';
 
 const SPAN = 4 << 20;
 const PAGE = 4096;
@@ -42,11 +43,7 @@ function copyRate(size: number, delta: number, totalBytes: number): number {
     const at = (i % steps) * size;
     memory.set(source.subarray(at, at + size), targetStart + at);
   };
-  for (let i = 0; i < Math.min(rounds, 2000); i++) copy(i);
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) copy(i);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return (rounds * size) / seconds / 1e9;
+  return timedCopyRate(size, Math.min(rounds, 2000), rounds, copy);
 }
 
 const sizes = integerList('sizes', flags.sizes);

@@ -16,6 +16,7 @@
 import { parseArgs } from 'node:util';
 import { copyInto } from '../../src/transport/shm/shared-copy.js';
 import { integerList } from '../lib/integer-flag.js';
+import { timedCopyRate } from './copy-rate.js';
 
 const SPAN = 512 * 1024;
 
@@ -40,11 +41,7 @@ function rate(size: number, target: Uint8Array, source: Uint8Array, sourceShift:
   const steps = Math.max(1, Math.floor(SPAN / size));
   const views = Array.from({ length: steps }, (_, i) => source.subarray(i * size + sourceShift, (i + 1) * size + sourceShift));
   const rounds = Math.max(steps, Math.floor(totalBytes / size));
-  for (let i = 0; i < steps; i++) copy(target, i * size, views[i]!);
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) copy(target, (i % steps) * size, views[i % steps]!);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return (rounds * size) / seconds / 1e9;
+  return timedCopyRate(size, steps, rounds, (i) => copy(target, (i % steps) * size, views[i % steps]!));
 }
 
 for (const size of sizes) {

@@ -19,6 +19,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { integerList } from '../lib/integer-flag.js';
+import { timedCopyRate } from './copy-rate.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -44,11 +45,7 @@ function copyRate(memory: Uint8Array, spanBytes: number, size: number, totalByte
     const at = (i % steps) * size;
     memory.set(memory.subarray(at, at + size), targetStart + at);
   };
-  for (let i = 0; i < steps; i++) copy(i);
-  const start = process.hrtime.bigint();
-  for (let i = 0; i < rounds; i++) copy(i);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return (rounds * size) / seconds / 1e9;
+  return timedCopyRate(size, steps, rounds, copy);
 }
 
 const size = integerList('size', flags.size, 1)[0]!;
