@@ -56,3 +56,16 @@ export const WINDOW = 64;
 export function bandwidthWindows(size: number): number {
   return size <= 8192 ? 100 : size <= 262144 ? 20 : 4;
 }
+
+/** Most bytes the untimed first stream moves (large messages need no JIT warm-up of thousands of calls). */
+const STREAM_WARMUP_MAX_BYTES = 64 << 20;
+
+/**
+ * Windows of the untimed stream run once at the first bandwidth size: as many messages as
+ * {@link JIT_WARMUP_ROUND_TRIPS} where that moves at most 64 MiB, never fewer than a timed batch.
+ */
+export function streamWarmupWindows(size: number): number {
+  const byCalls = Math.ceil(JIT_WARMUP_ROUND_TRIPS / WINDOW);
+  const byBytes = Math.ceil(STREAM_WARMUP_MAX_BYTES / (Math.max(1, size) * WINDOW));
+  return Math.max(bandwidthWindows(size), Math.min(byCalls, byBytes));
+}
