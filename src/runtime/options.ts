@@ -19,6 +19,8 @@ export interface RuntimeOptions {
   readonly lbDump: string | null;
   /** How long an idle PE polls its transports before parking, in microseconds. */
   readonly spinMicros: number;
+  /** Longest spin (microseconds) the polling may grow to while parks end within it (not above spinMicros: fixed). */
+  readonly spinMaxMicros: number;
   /** Print the transport chosen for each peer and other start-up details. */
   readonly verbose: boolean;
   /** Print none of the runtime's own notices (errors are still printed). */
@@ -39,6 +41,7 @@ export const DEFAULT_RUNTIME_OPTIONS: RuntimeOptions = {
   lbOff: false,
   lbDump: null,
   spinMicros: 100,
+  spinMaxMicros: 1000,
   verbose: false,
   quiet: false,
   deadlockSeconds: 10,
@@ -84,6 +87,12 @@ export const RUNTIME_FLAGS: readonly RuntimeFlag[] = [
   { name: '+LBOff', value: null, help: 'turn load balancing off', apply: (o) => void (o.lbOff = true) },
   { name: '+LBDump', value: 'FILE', help: "append each balancing step's measured loads to FILE (JSON lines)", apply: (o, v) => void (o.lbDump = v) },
   { name: '+spinMicros', value: 'US', help: 'microseconds an idle PE polls (its transports, or the event loop) before parking (default 100)', apply: (o, v) => void (o.spinMicros = nonNegativeInteger('+spinMicros', v)) },
+  {
+    name: '+spinMaxMicros',
+    value: 'US',
+    help: 'longest spin on UCX and shared-memory rings, grown to while parks end soon after they begin (default 1000; at most +spinMicros: fixed)',
+    apply: (o, v) => void (o.spinMaxMicros = nonNegativeInteger('+spinMaxMicros', v)),
+  },
   { name: '+flatTrees', value: null, help: 'collectives along PE-order trees even across hosts (default: host by host)', apply: (o) => void (o.flatTrees = true) },
   { name: '+restart', value: 'DIR', help: 'restart from the checkpoint in DIR (written by charm.checkpoint), on any number of PEs', apply: (o, v) => void (o.restart = v) },
   {
@@ -151,6 +160,7 @@ export function parseOptionsJson(text: string | undefined): RuntimeOptions {
   if (options.lbPeriod !== null && (typeof options.lbPeriod !== 'number' || !(options.lbPeriod > 0))) bad('lbPeriod');
   if (options.lbDump !== null && typeof options.lbDump !== 'string') bad('lbDump');
   if (!Number.isSafeInteger(options.spinMicros) || options.spinMicros < 0) bad('spinMicros');
+  if (!Number.isSafeInteger(options.spinMaxMicros) || options.spinMaxMicros < 0) bad('spinMaxMicros');
   if (typeof options.deadlockSeconds !== 'number' || !(options.deadlockSeconds >= 0)) bad('deadlockSeconds');
   if (options.restart !== null && typeof options.restart !== 'string') bad('restart');
   return options;

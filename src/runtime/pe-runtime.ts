@@ -3,8 +3,10 @@
  * each part does one job (see the imports) and sees the others only through narrow
  * interfaces.
  */
+import { availableParallelism } from 'node:os';
 import { BadPeError, InvalidArgumentError } from '../errors.js';
 import { readCheckpoint } from './checkpoint-files.js';
+import { hostOversubscribed } from './spin-budget.js';
 import { CheckpointCoordinator } from './checkpoint-coordinator.js';
 import type { Frame, Transport } from '../transport/transport.js';
 import { Broadcaster } from './broadcaster.js';
@@ -85,7 +87,7 @@ export class PeRuntime {
     const counts: MessageCounts = { created: 0, processed: 0 };
     let handler: MessageHandler | undefined;
     const meter = new LoadMeter();
-    const scheduler = new Scheduler<Message>((message) => handler!.handle(message), { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros }, meter);
+    const scheduler = new Scheduler<Message>((message) => handler!.handle(message), { ...DEFAULT_SCHEDULER_OPTIONS, spinMicros: options.spinMicros, spinMaxMicros: options.spinMaxMicros }, meter);
     this.#scheduler = scheduler;
     let collections: CollectionManager | undefined;
     let host: RuntimeProxyHost | undefined;
@@ -166,11 +168,16 @@ export class PeRuntime {
     this.#location = location;
   }
 
-  /** Sets the host of every PE (host-aware load balancing and node-aware trees); before any collection exists. */
-  setHosts(hosts: readonly string[]): void {
+  /**
+   * Sets the host of every PE (host-aware load balancing and node-aware trees); before any
+   * collection exists. Where this host runs more PEs than it has cores, the spin stays fixed:
+   * a longer spin would hold a core that the PE it waits for needs.
+   */
+  setHosts(hosts: readonly string[], cores = availableParallelism()): void {
     const names = [...new Set(hosts)];
     this.#hostIndices = hosts.map((h) => names.indexOf(h));
     this.#tree.setHosts(this.#hostIndices, !this.#flatTrees);
+    if (hostOversubscribed(this.#hostIndices, this.myPe, cores)) this.#scheduler.fixSpin();
   }
 
   #lbSettings(options: RuntimeOptions): LbSettings {

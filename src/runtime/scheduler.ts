@@ -15,6 +15,7 @@
  */
 import { Fifo } from './fifo.js';
 import { monotonicMs } from './load-meter.js';
+import { SpinBudget } from './spin-budget.js';
 
 /**
  * Empty polls between two clock readings of an idle spin. A reading costs more than an empty
@@ -25,7 +26,7 @@ import { monotonicMs } from './load-meter.js';
  */
 const SPIN_POLLS_PER_CLOCK_READ = 8;
 
-/** The monotonic clock in nanoseconds, read without allocating (see `Scheduler.#spin`). */
+/** The monotonic clock in nanoseconds, read without allocating (see `Scheduler.#spinOnSources`). */
 const monotonicNanoseconds = process.hrtime.bigint;
 
 /** Something the scheduler polls (a polled transport). */
@@ -42,6 +43,11 @@ export interface SchedulerOptions {
   readonly batchTimeMs: number;
   /** How long (microseconds) an idle PE keeps polling (its polled sources, else the event loop) before it parks. */
   readonly spinMicros: number;
+  /**
+   * Longest spin (microseconds) on polled sources that {@link SpinBudget} may grow `spinMicros`
+   * to when parks end soon after they begin; not larger than `spinMicros`: the spin stays fixed.
+   */
+  readonly spinMaxMicros: number;
   /** Longest time (microseconds) between two polls while messages are being handled. */
   readonly pollIntervalMicros: number;
 }
@@ -49,9 +55,11 @@ export interface SchedulerOptions {
 /**
  * Defaults: yield after 2 ms (the clock is read after every message); poll at least every 100 us
  * while busy; spin 100 us before parking (a ws round trip between two processes takes 60-70 us
- * on a quiet 2-vCPU machine, so a shorter spin ends just before the reply comes).
+ * on a quiet 2-vCPU machine, so a shorter spin ends just before the reply comes), and up to
+ * 1 ms on polled sources while parks keep ending within that (wake-ups through the event loop
+ * took 100-300 us on a 2-vCPU virtual machine).
  */
-export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 };
+export const DEFAULT_SCHEDULER_OPTIONS: SchedulerOptions = { batchTimeMs: 2, spinMicros: 100, spinMaxMicros: 1000, pollIntervalMicros: 100 };
 
 /** Told the scheduler's clock readings around each message it handles (the runtime's load meter). */
 export interface MessageTimer {
@@ -71,7 +79,7 @@ export class Scheduler<M> {
   readonly #handle: (message: M) => void;
   readonly #options: SchedulerOptions;
   readonly #timer: MessageTimer | null;
-  readonly #spinNanoseconds: bigint;
+  readonly #spinBudget: SpinBudget;
   readonly #sources: PollSource[] = [];
   readonly #queue = new Fifo<M | DeferredTask>();
   #busyMs = 0;
@@ -83,12 +91,14 @@ export class Scheduler<M> {
   #scheduled = false;
   #stopped = false;
   #parked = false;
+  /** When the PE last parked ({@link monotonicMs}). */
+  #parkedAt = 0;
   /** Without polled sources: when the PE last went idle, and whether an event-loop spin is under way. */
   #idleSince = 0;
   #loopSpinning = false;
   /**
    * The latest clock reading ({@link monotonicMs}). The hot path reads the clock once per
-   * message handled and once when a spin ends (see {@link #spin}). This reading serves wherever a
+   * message handled and once when a spin ends (see {@link #spinOnSources}). This reading serves wherever a
    * time that recent will do: the start of the next message (for the timer), the deadline check
    * after a spin.
    */
@@ -99,7 +109,7 @@ export class Scheduler<M> {
     this.#handle = handle;
     this.#options = options;
     this.#timer = timer;
-    this.#spinNanoseconds = BigInt(Math.round(options.spinMicros * 1000));
+    this.#spinBudget = new SpinBudget(options.spinMicros, options.spinMaxMicros);
   }
 
   /** Number of messages waiting. */
@@ -115,6 +125,16 @@ export class Scheduler<M> {
   /** Seconds spent handling messages since this scheduler started (the batch in progress included). */
   get busySeconds(): number {
     return (this.#busyMs + (this.#handling ? monotonicMs() - this.#drainStarted : 0)) / 1000;
+  }
+
+  /** The spin on polled sources now, in microseconds (see {@link SpinBudget}). */
+  get spinMicros(): number {
+    return this.#spinBudget.micros;
+  }
+
+  /** Keeps the spin at `spinMicros` for good (this PE shares its cores with other PEs). */
+  fixSpin(): void {
+    this.#spinBudget.fix();
   }
 
   /** Runs `task` after the messages queued so far (never inside the current message's handling). */
@@ -156,7 +176,7 @@ export class Scheduler<M> {
 
   readonly #onImmediate = (): void => {
     this.#scheduled = false;
-    this.#parked = false;
+    this.#unpark();
     this.#drain();
   };
 
@@ -177,7 +197,7 @@ export class Scheduler<M> {
         const yieldNow = this.#handleUntil(deadline);
         if (this.#stopped) return;
         if (yieldNow) break;
-        if (!this.#spin()) {
+        if (!this.#spinOnSources()) {
           park = true;
           break;
         }
@@ -251,9 +271,9 @@ export class Scheduler<M> {
    * stall that the peer's spin then waits out). The scheduler's clock is read once, when the spin
    * ends.
    */
-  #spin(): boolean {
+  #spinOnSources(): boolean {
     if (this.#sources.length === 0) return false;
-    const until = monotonicNanoseconds() + this.#spinNanoseconds;
+    const until = monotonicNanoseconds() + this.#spinBudget.nanoseconds;
     try {
       do {
         for (let i = 0; i < SPIN_POLLS_PER_CLOCK_READ; i++) {
@@ -285,6 +305,7 @@ export class Scheduler<M> {
       }
     }
     this.#parked = true;
+    this.#parkedAt = this.#clock; // read when the spin ended, just now
   }
 
   /**
@@ -310,7 +331,14 @@ export class Scheduler<M> {
   };
 
   readonly #wake = (): void => {
-    this.#parked = false;
+    this.#unpark();
     this.#drain();
   };
+
+  /** The PE runs again: tells the spin budget how long it was parked. */
+  #unpark(): void {
+    if (!this.#parked) return;
+    this.#parked = false;
+    this.#spinBudget.parked((monotonicMs() - this.#parkedAt) * 1000);
+  }
 }

@@ -11,7 +11,7 @@ t.test('without flags: defaults, and every argument kept in order', async (t) =>
 });
 
 t.test('defaults', async (t) => {
-  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 100, verbose: false, quiet: false, deadlockSeconds: 10, restart: null, flatTrees: false });
+  t.strictSame(DEFAULT_RUNTIME_OPTIONS, { stats: false, balancers: [], lbPeriod: null, lbOff: false, lbDump: null, spinMicros: 100, spinMaxMicros: 1000, verbose: false, quiet: false, deadlockSeconds: 10, restart: null, flatTrees: false });
 });
 
 t.test('every flag sets its option, with a separate value or =value', async (t) => {
@@ -40,13 +40,15 @@ t.test('every flag sets its option, with a separate value or =value', async (t) 
   t.equal(extractRuntimeFlags(['+LBPeriod=10']).options.lbPeriod, 10);
   t.equal(extractRuntimeFlags(['+LBDump', 'f']).options.lbDump, 'f');
   t.equal(extractRuntimeFlags(['+spinMicros=250']).options.spinMicros, 250);
+  t.equal(extractRuntimeFlags(['+spinMaxMicros', '5000']).options.spinMaxMicros, 5000);
+  t.equal(extractRuntimeFlags(['+spinMaxMicros=0']).options.spinMaxMicros, 0, '0 keeps the spin fixed');
 });
 
 t.test('every declared flag is handled by the parser', async (t) => {
   for (const flag of RUNTIME_FLAGS) {
     t.match(flag.name, /^\+[A-Za-z]+$/, `${flag.name} is a "+" flag`);
     t.ok(flag.help.length > 0, `${flag.name} has help`);
-    const argv = flag.value === null ? [flag.name] : [flag.name, ['+LBPeriod', '+spinMicros', '+deadlockSeconds'].includes(flag.name) ? '3' : 'X'];
+    const argv = flag.value === null ? [flag.name] : [flag.name, ['+LBPeriod', '+spinMicros', '+spinMaxMicros', '+deadlockSeconds'].includes(flag.name) ? '3' : 'X'];
     const { options, rest } = extractRuntimeFlags(argv);
     t.strictSame(rest, [], `${flag.name} is consumed with its value`);
     t.notSame(options, DEFAULT_RUNTIME_OPTIONS, `${flag.name} changes an option`);
@@ -74,6 +76,7 @@ t.test('malformed flags throw BadFlagError naming the flag', async (t) => {
     ['a fractional spin', ['+spinMicros', '1.5'], /\+spinMicros needs a non-negative integer/],
     ['a negative spin', ['+spinMicros=-5'], /non-negative integer/],
     ['a spin in hex', ['+spinMicros', '0x10'], /non-negative integer/],
+    ['a negative longest spin', ['+spinMaxMicros', '-1'], /\+spinMaxMicros needs a non-negative integer/],
     ['a case-mismatched flag', ['+lbperiod', '3'], /unknown runtime flag/],
   ];
   for (const [what, argv, message] of cases) t.throws(() => extractRuntimeFlags(argv), { name: 'BadFlagError', message }, what);
@@ -101,6 +104,7 @@ t.test(
   async (t) => {
     t.throws(() => parseOptionsJson('{"balancers":"GreedyLB"}'), BadFlagError, 'balancers must be a list');
     t.throws(() => parseOptionsJson('{"spinMicros":-3}'), BadFlagError, 'spinMicros must be a non-negative integer');
+    t.throws(() => parseOptionsJson('{"spinMaxMicros":1.5}'), BadFlagError, 'spinMaxMicros must be a non-negative integer');
     t.throws(() => parseOptionsJson('[1,2]'), BadFlagError, 'an array is not an options object');
   },
 );

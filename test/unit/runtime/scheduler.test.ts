@@ -33,10 +33,10 @@ class FakeSource implements PollSource {
   }
 }
 
-const FAST: SchedulerOptions = { batchTimeMs: 1, spinMicros: 50, pollIntervalMicros: 100 };
+const FAST: SchedulerOptions = { batchTimeMs: 1, spinMicros: 50, spinMaxMicros: 50, pollIntervalMicros: 100 };
 
 t.test('defaults are the documented tunables', async (t) => {
-  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchTimeMs: 2, spinMicros: 100, pollIntervalMicros: 100 });
+  t.strictSame(DEFAULT_SCHEDULER_OPTIONS, { batchTimeMs: 2, spinMicros: 100, spinMaxMicros: 1000, pollIntervalMicros: 100 });
 });
 
 t.test('messages run one at a time in FIFO order', async (t) => {
@@ -190,7 +190,7 @@ t.test('a source is polled between messages once the poll interval has passed, n
       busyFor(0.3);
       if (m < 4) scheduler.enqueue(m + 1);
     },
-    { batchTimeMs: 1000, spinMicros: 0, pollIntervalMicros: 100 },
+    { batchTimeMs: 1000, spinMicros: 0, spinMaxMicros: 0, pollIntervalMicros: 100 },
   );
   const source = new FakeSource((m) => scheduler.enqueue(m, true));
   scheduler.addPollSource(source);
@@ -304,4 +304,41 @@ t.test('spinMicros 0: an idle scheduler without polled sources lets the event lo
   scheduler.enqueue(1, true);
   const idle = await loopUtilizationOver(30);
   t.ok(idle < 0.3, `event loop busy ${(idle * 100).toFixed(0)}%`);
+});
+
+t.test('a scheduler woken soon after it parked spins longer before it parks again, and as before after a long park', async (t) => {
+  const seen: number[] = [];
+  const scheduler = new Scheduler<number>((m) => seen.push(m), { ...FAST, spinMicros: 50, spinMaxMicros: 400_000 });
+  const source = new FakeSource((m) => scheduler.enqueue(m, true));
+  scheduler.addPollSource(source);
+  await waitFor(() => source.arms > 0, 'the scheduler to park');
+  t.equal(scheduler.spinMicros, 50);
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  const armsBefore = source.arms;
+  const woken = performance.now();
+  source.arrive(1);
+  source.wake!();
+  await waitFor(() => source.arms > armsBefore, 'the scheduler to park again');
+  t.strictSame(seen, [1]);
+  t.ok(scheduler.spinMicros >= 10_000 && scheduler.spinMicros <= 400_000, `the spin grew to twice the park of 5 ms or more: ${scheduler.spinMicros} us`);
+  t.ok(performance.now() - woken >= 9, 'it spun about that long before parking again');
+  await new Promise((resolve) => setTimeout(resolve, 450));
+  source.arrive(2);
+  source.wake!();
+  t.strictSame(seen, [1, 2]);
+  t.equal(scheduler.spinMicros, 50, 'a park longer than spinMaxMicros puts the spin back');
+  scheduler.stop();
+});
+
+t.test('fixSpin keeps the spin where spinMicros puts it', async (t) => {
+  const scheduler = new Scheduler<number>(() => undefined, { ...FAST, spinMicros: 50, spinMaxMicros: 400_000 });
+  scheduler.fixSpin();
+  const source = new FakeSource((m) => scheduler.enqueue(m, true));
+  scheduler.addPollSource(source);
+  await waitFor(() => source.arms > 0, 'the scheduler to park');
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  source.arrive(1);
+  source.wake!();
+  t.equal(scheduler.spinMicros, 50);
+  scheduler.stop();
 });
