@@ -11,7 +11,7 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { charm, ChareArray, type Future } from 'charm4ts';
 import { integerList } from '../lib/integer-flag.js';
-import { WINDOW } from './sizes.js';
+import { percentile, WINDOW } from './sizes.js';
 
 const { values } = parseArgs({ args: process.argv.slice(2), options: { rounds: { type: 'string', default: '20' }, windows: { type: 'string', default: '800' }, size: { type: 'string', default: '8' } }, strict: false });
 const [rounds] = integerList('rounds', String(values.rounds), 1);
@@ -88,12 +88,11 @@ charm.start(async () => {
     const done = charm.createFuture<number[]>();
     pair.at(0).stream(windows!, done);
     const times = (await done).sort((a, b) => a - b);
-    const at = (p: number): number => times[Math.floor(p * (times.length - 1))]!;
     const total = times.reduce((a, b) => a + b, 0);
-    const stalled = times.filter((x) => x > 4 * at(0.5)).reduce((a, b) => a + b, 0);
+    const stalled = times.filter((x) => x > 4 * percentile(times, 0.5)).reduce((a, b) => a + b, 0);
     const gc0 = await pair.at(0).collections.ret();
     const gc1 = await pair.at(1).collections.ret();
-    console.log(JSON.stringify({ bench: 'stream-windows', transport: charm.transportTo(1), size, window: WINDOW, windows, round, window_us: { p10: at(0.1), p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1), mean: total / times.length }, stalled_share: stalled / total, gc: [gc0, gc1] }));
+    console.log(JSON.stringify({ bench: 'stream-windows', transport: charm.transportTo(1), size, window: WINDOW, windows, round, window_us: { p10: percentile(times, 0.1), p50: percentile(times, 0.5), p90: percentile(times, 0.9), p99: percentile(times, 0.99), max: percentile(times, 1), mean: total / times.length }, stalled_share: stalled / total, gc: [gc0, gc1] }));
   }
   charm.exit();
 });

@@ -37,10 +37,7 @@ export class SpinBudget {
 
   /** The PE was woken `micros` after it parked. */
   parked(micros: number): void {
-    const next = micros < this.#ceilingMicros ? Math.min(this.#ceilingMicros, Math.max(this.#micros, 2 * micros)) : this.#floorMicros;
-    if (next === this.#micros) return;
-    this.#micros = next;
-    this.#nanoseconds = toNanoseconds(next);
+    this.#set(micros < this.#ceilingMicros ? Math.min(this.#ceilingMicros, Math.max(this.#micros, 2 * micros)) : this.#floorMicros);
   }
 
   /**
@@ -49,8 +46,14 @@ export class SpinBudget {
    */
   fix(): void {
     this.#ceilingMicros = this.#floorMicros;
-    this.#micros = this.#floorMicros;
-    this.#nanoseconds = toNanoseconds(this.#floorMicros);
+    this.#set(this.#floorMicros);
+  }
+
+  /** Sets the budget; the spin loop's bigint is made here, once per change, not per spin. */
+  #set(micros: number): void {
+    if (micros === this.#micros) return;
+    this.#micros = micros;
+    this.#nanoseconds = toNanoseconds(micros);
   }
 }
 
