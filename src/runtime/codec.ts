@@ -187,8 +187,8 @@ export class Codec {
 
   /**
    * Encodes `msg` into `target` from byte 0 when it is a call on one chare that takes the
-   * compact form without segments and fits; returns the header's length, or -1 (nothing
-   * written: use {@link encode}). The frame is that header alone.
+   * compact form without segments and fits; returns the header's length, or -1 (use
+   * {@link encode}; `target` may hold part of a header then). The frame is that header alone.
    */
   encodeHeaderInto(msg: Message, target: Buffer): number {
     return msg.kind === Kind.Invoke ? encodeCompactInvokeInto(msg, target) : -1;

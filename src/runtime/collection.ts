@@ -26,6 +26,22 @@ export interface HomeEntry extends Location {
   readonly index: Index;
 }
 
+/**
+ * One element as this PE sends to it: its key, its home PE and the sequence number of the next
+ * message from this PE to it. Made once per element (see {@link Collection.address}) and kept by
+ * element proxies, so that a call through one builds no key and computes no home.
+ */
+export class ElementAddress {
+  /** Sequence number of the next message from this PE to the element (arrays). */
+  nextSeq = 0;
+
+  constructor(
+    readonly index: Index,
+    readonly key: string,
+    readonly home: number,
+  ) {}
+}
+
 /** A collection on one PE. */
 export class Collection {
   /** Elements living on this PE, by key. */
@@ -34,8 +50,8 @@ export class Collection {
   readonly homes = new Map<string, HomeEntry>();
   /** Last known location of elements that are not here, by key (for homed elements: `homes`). */
   readonly cache = new Map<string, Location>();
-  /** Next sequence number for messages from this PE to each element, by key (a counter object: one lookup per message). */
-  readonly outSeq = new Map<string, { next: number }>();
+  /** Elements this PE has sent to, by key (see {@link ElementAddress}). */
+  readonly #addresses = new Map<string, ElementAddress>();
   /** At the home: messages for elements not inserted yet, by key. */
   readonly waiting = new Map<string, InvokeMessage[]>();
   /** Sparse arrays: true once doneInserting has run. */
@@ -143,11 +159,12 @@ export class Collection {
     return indexKey(index);
   }
 
-  /** Takes the next sequence number for a message from this PE to element `key`. */
-  nextOutSeq(key: string): number {
-    let counter = this.outSeq.get(key);
-    if (counter === undefined) this.outSeq.set(key, (counter = { next: 0 }));
-    return counter.next++;
+  /** The address of the element at `index` (checked by the caller), made at the first use. */
+  address(index: Index): ElementAddress {
+    const key = indexKey(index);
+    let address = this.#addresses.get(key);
+    if (address === undefined) this.#addresses.set(key, (address = new ElementAddress(index, key, this.homeOf(index))));
+    return address;
   }
 }
 

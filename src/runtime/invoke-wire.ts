@@ -97,42 +97,45 @@ function argumentsEnd(args: readonly unknown[], start: number, inlineOnly: boole
   return at;
 }
 
-/**
- * Bytes of `msg`'s compact header, or -1 when the call does not fit the compact form (use
- * msgpack) or, with `inlineOnly`, would carry segments.
- */
-function compactSize(msg: InvokeMessage, inlineOnly: boolean): number {
+/** True when the envelope of `msg` (everything but its arguments) fits the compact form. */
+function envelopeFits(msg: InvokeMessage): boolean {
   const { index, args, reply } = msg;
-  if (msg.ack !== null || index.length > MAX_COUNT || args.length > MAX_COUNT) return -1;
-  if (!isInt32(msg.coll) || !isInt32(msg.ep) || !isUint32(msg.src) || !isUint32(msg.hops)) return -1;
-  for (let i = 0; i < index.length; i++) if (!isUint32(index[i])) return -1;
-  if (reply !== null && !isUint32(reply.pe)) return -1;
-  return argumentsEnd(args, FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES), inlineOnly);
+  if (msg.ack !== null || index.length > MAX_COUNT || args.length > MAX_COUNT) return false;
+  if (!isInt32(msg.coll) || !isInt32(msg.ep) || !isUint32(msg.src) || !isUint32(msg.hops)) return false;
+  for (let i = 0; i < index.length; i++) if (!isUint32(index[i])) return false;
+  return reply === null || isUint32(reply.pe);
 }
 
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
 export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
-  const size = compactSize(msg, false);
+  if (!envelopeFits(msg)) return null;
+  const size = argumentsEnd(msg.args, FIXED_BYTES + 4 * msg.index.length + (msg.reply === null ? 0 : REPLY_BYTES), false);
   if (size < 0) return null;
   const header = Buffer.allocUnsafe(size);
-  return { header, segments: writeCompactInvoke(msg, header) };
+  const segments: Uint8Array[] = [];
+  writeCompactInvoke(msg, header, segments);
+  return { header, segments: segments.length === 0 ? NO_SEGMENTS : segments };
 }
 
 /**
  * Writes the compact header of `msg` into `target` from byte 0 when the call fits the compact
  * form, travels without segments and its header fits `target`; returns the header's length,
- * or -1 (nothing written: use {@link encodeCompactInvoke} or msgpack).
+ * or -1 (use {@link encodeCompactInvoke} or msgpack; what was written means nothing).
  */
 export function encodeCompactInvokeInto(msg: InvokeMessage, target: Buffer): number {
-  const size = compactSize(msg, true);
-  if (size < 0 || size > target.length) return -1;
-  writeCompactInvoke(msg, target);
-  return size;
+  return envelopeFits(msg) ? writeCompactInvoke(msg, target, null) : -1;
 }
 
-/** Writes the compact header of `msg` (whose size {@link compactSize} gave) into `header`; returns the frame's segments. */
-function writeCompactInvoke(msg: InvokeMessage, header: Buffer): Uint8Array[] {
+/**
+ * Writes the compact header of `msg`, whose envelope fits, into `header` in one pass; returns
+ * its length, or -1 when an argument needs msgpack, the header would not fit `header`, or
+ * an argument needs a segment of its own and `segments` is null (else it is pushed there).
+ */
+function writeCompactInvoke(msg: InvokeMessage, header: Buffer, segments: Uint8Array[] | null): number {
   const { index, args, reply } = msg;
+  const limit = header.length;
+  let at = FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES);
+  if (at > limit) return -1;
   header[0] = INVOKE_TAG;
   header[1] = reply === null ? 0 : FLAG_REPLY;
   header[2] = index.length;
@@ -142,60 +145,68 @@ function writeCompactInvoke(msg: InvokeMessage, header: Buffer): Uint8Array[] {
   putUint32(header, 12, msg.src);
   putUint32(header, 16, msg.hops);
   putFloat64(header, 20, msg.seq);
-  let at = FIXED_BYTES;
-  for (let i = 0; i < index.length; i++, at += 4) putUint32(header, at, index[i]!);
+  let field = FIXED_BYTES;
+  for (let i = 0; i < index.length; i++, field += 4) putUint32(header, field, index[i]!);
   if (reply !== null) {
-    putUint32(header, at, reply.pe);
-    putFloat64(header, at + 4, reply.id);
-    at += REPLY_BYTES;
+    putUint32(header, field, reply.pe);
+    putFloat64(header, field + 4, reply.id);
   }
-  let segments = NO_SEGMENTS;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     switch (typeof arg) {
       case 'number':
+        if (at + 9 > limit) return -1;
         header[at] = ARG_NUMBER;
         putFloat64(header, at + 1, arg);
         at += 9;
         break;
       case 'boolean':
+        if (at + 1 > limit) return -1;
         header[at++] = arg ? ARG_TRUE : ARG_FALSE;
         break;
       case 'undefined':
+        if (at + 1 > limit) return -1;
         header[at++] = ARG_UNDEFINED;
         break;
       case 'string': {
+        if (at + 5 + Buffer.byteLength(arg, 'utf8') > limit) return -1;
         header[at] = ARG_STRING;
         const length = header.write(arg, at + 5, 'utf8');
         putUint32(header, at + 1, length);
         at += 5 + length;
         break;
       }
-      default: {
+      case 'object': {
         if (arg === null) {
+          if (at + 1 > limit) return -1;
           header[at++] = ARG_NULL;
           break;
         }
+        const code = segmentCodeOf(arg);
+        if (code < 0) return -1;
         const binary = arg as ArrayBufferView | ArrayBuffer;
-        const code = segmentCodeOf(binary);
         const length = segmentByteLength(binary, code);
         if (length <= INLINE_MAX_BYTES) {
+          if (at + INLINE_PREFIX_BYTES + length > limit) return -1;
           header[at] = ARG_INLINE;
           header[at + 1] = code;
           putUint32(header, at + 2, length);
           copyRange(header, at + INLINE_PREFIX_BYTES, segmentBytes(binary), 0, length);
           at += INLINE_PREFIX_BYTES + length;
         } else {
+          if (segments === null || at + 2 > limit) return -1;
           header[at] = ARG_SEGMENT;
           header[at + 1] = code;
-          if (segments === NO_SEGMENTS) segments = [];
           segments.push(segmentBytes(binary));
           at += 2;
         }
+        break;
       }
+      default:
+        return -1;
     }
   }
-  return segments;
+  return at;
 }
 
 function malformed(what: string): never {

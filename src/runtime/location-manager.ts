@@ -5,7 +5,7 @@
  * delivers every message to an array element exactly once and in per-sender order (per
  * sending PE, a sequence number per target, restored on arrival and carried by migration).
  */
-import type { Collection, Location } from './collection.js';
+import type { Collection, ElementAddress, Location } from './collection.js';
 import { ElementRecord } from './element.js';
 import type { Index } from './index-space.js';
 import { Kind, type AckRequest, type FutureRef, type InvokeMessage, type MigrateMessage } from './message.js';
@@ -45,28 +45,28 @@ export class LocationManager {
 
   /** Sends an entry-method call to element `index` of `coll` (anywhere, this PE included). */
   send(coll: Collection, index: Index, ep: number, args: unknown[], reply: FutureRef | null, ack: AckRequest | null): void {
-    const key = coll.key(index);
+    this.sendTo(coll, coll.address(index), ep, args, reply, ack);
+  }
+
+  /** Sends an entry-method call to the element at `address` of `coll`. */
+  sendTo(coll: Collection, address: ElementAddress, ep: number, args: unknown[], reply: FutureRef | null, ack: AckRequest | null): void {
     const me = this.#ctx.myPe;
+    const array = coll.spec.kind === 'array';
     const message: InvokeMessage = {
       kind: Kind.Invoke,
       coll: coll.id,
-      index,
+      index: address.index,
       ep,
       args,
       src: me,
-      seq: coll.spec.kind === 'array' ? coll.nextOutSeq(key) : -1,
+      seq: array ? address.nextSeq++ : -1,
       reply,
       ack,
       hops: 0,
     };
-    this.#ctx.send(this.#route(coll, index, key), message);
-  }
-
-  /** Best-known PE of an element. */
-  #route(coll: Collection, index: Index, key: string): number {
-    if (coll.local.has(key)) return this.#ctx.myPe;
-    if (coll.spec.kind !== 'array') return coll.homeOf(index);
-    return (coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? coll.homeOf(index);
+    const key = address.key;
+    const pe = coll.local.has(key) ? me : array ? ((coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? address.home) : address.home;
+    this.#ctx.send(pe, message);
   }
 
   /** Handles an arriving call: deliver if the target is here, else forward or buffer. */

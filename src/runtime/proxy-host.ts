@@ -12,10 +12,10 @@ import type { Index } from './index-space.js';
 import type { LocationManager } from './location-manager.js';
 import type { AckRequest, FutureRef } from './message.js';
 import type { PeContext } from './pe-context.js';
-import type { CallMode, ProxyBase, ProxyHost, ProxyTarget } from './proxy.js';
-import { describeArity, type ClassInfo, type EntryInfo } from './registry.js';
+import type { CallMode, ProxyBase, ProxyHost } from './proxy.js';
+import { describeArity, type EntryInfo } from './registry.js';
 import type { SectionManager } from './section-manager.js';
-import { assertSerializable } from './serializable-check.js';
+import { assertSerializable, assertSerializableArguments } from './serializable-check.js';
 
 /** The parts a proxy host works with. */
 export interface ProxyHostParts {
@@ -36,19 +36,20 @@ export class RuntimeProxyHost implements ProxyHost {
     this.#parts = parts;
   }
 
-  invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode, validated = false): Future<unknown> | undefined {
+  invoke(proxy: ProxyBase, entry: EntryInfo, args: unknown[], mode: CallMode): Future<unknown> | undefined {
     if (args.length < entry.minArgs || args.length > entry.maxArgs) {
       throw new BadArgumentsError(`${entry.label} takes ${describeArity(entry)}, got ${args.length}`);
     }
-    assertSerializable(args, entry.label, '(...) arguments');
+    assertSerializableArguments(args, entry.label, '(...) arguments');
+    const target = proxy.target;
     if (mode === 'ret' && target.index === null) throw new InvalidArgumentError(`${entry.label}.ret: a broadcast has no single return value; use .awaitable`);
     const { collections, futures, ctx } = this.#parts;
     const future = mode === 'send' ? undefined : futures.create<unknown>(`the ${mode === 'ret' ? 'return value' : 'completion'} of ${entry.label}`);
     const ref: FutureRef | null = future === undefined ? null : { pe: future.pe, id: future.id };
     if (target.index !== null) {
       const coll = collections.get(target.coll);
-      if (coll !== undefined) this.#sendToElement(coll, target.index, entry, args, ref, validated);
-      else collections.whenKnown(target.coll, () => this.#sendToElement(collections.get(target.coll)!, target.index!, entry, args, ref, false));
+      if (coll !== undefined) this.#sendToElement(coll, proxy, entry, args, ref);
+      else collections.whenKnown(target.coll, () => this.#sendToElement(collections.get(target.coll)!, proxy, entry, args, ref));
       return future;
     }
     const ack: AckRequest | null =
@@ -59,16 +60,22 @@ export class RuntimeProxyHost implements ProxyHost {
     return future;
   }
 
-  #sendToElement(coll: Collection, index: Index, entry: EntryInfo, args: unknown[], reply: FutureRef | null, validated: boolean): void {
-    if (!validated) {
-      try {
-        coll.checkIndex(index);
-      } catch (error) {
-        this.#parts.ctx.fatal(`call to ${entry.label}: ${(error as Error).message}`);
-        return;
+  /** Sends through an element proxy; its index is checked (unless it was at its creation) and its address kept, at the first call. */
+  #sendToElement(coll: Collection, proxy: ProxyBase, entry: EntryInfo, args: unknown[], reply: FutureRef | null): void {
+    let address = proxy.address;
+    if (address === undefined) {
+      const index = proxy.target.index!;
+      if (!proxy.validated) {
+        try {
+          coll.checkIndex(index);
+        } catch (error) {
+          this.#parts.ctx.fatal(`call to ${entry.label}: ${(error as Error).message}`);
+          return;
+        }
       }
+      address = proxy.address = coll.address(index);
     }
-    this.#parts.location.send(coll, index, entry.id, args, reply, null);
+    this.#parts.location.sendTo(coll, address, entry.id, args, reply, null);
   }
 
   element(proxy: ProxyBase, index: readonly unknown[]): ProxyBase {

@@ -5,6 +5,7 @@
  * trap at the end of the prototype chain and throws UnknownEntryMethodError.
  */
 import { UnknownEntryMethodError } from '../errors.js';
+import type { ElementAddress } from './collection.js';
 import type { Future } from './future.js';
 import type { Index } from './index-space.js';
 import type { CallbackTarget, SectionAddress } from './message.js';
@@ -24,8 +25,8 @@ export type CallMode = 'send' | 'ret' | 'awaitable';
 
 /** What proxies need from the runtime of their PE. */
 export interface ProxyHost {
-  /** Sends a call; returns a future for "ret" and "awaitable". `validated`: the target's index was already checked. */
-  invoke(target: ProxyTarget, info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode, validated?: boolean): Future<unknown> | undefined;
+  /** Sends a call through `proxy` (its target, class and whether its index was checked); returns a future for "ret" and "awaitable". */
+  invoke(proxy: ProxyBase, entry: EntryInfo, args: unknown[], mode: CallMode): Future<unknown> | undefined;
   /** Validates `index` and returns the element proxy. */
   element(proxy: ProxyBase, index: readonly unknown[]): ProxyBase;
   /** Creates a section of the collection. */
@@ -57,6 +58,8 @@ export class ProxyBase extends WireRef {
   /** @internal */ readonly target: ProxyTarget;
   /** @internal True when the index was checked against the collection's bounds. */
   readonly validated: boolean;
+  /** @internal An element proxy's element as this PE addresses it, set by the proxy host at the first call. */
+  address: ElementAddress | undefined = undefined;
   #callers: CallerFunction[] | undefined;
   #elements: Map<unknown, ProxyBase> | undefined;
 
@@ -118,12 +121,12 @@ export class ProxyBase extends WireRef {
 }
 
 function makeCaller(proxy: ProxyBase, entry: EntryInfo): CallerFunction {
-  const { host, info, target, validated } = proxy;
+  const { host, target } = proxy;
   const call = ((...args: unknown[]) => {
-    host.invoke(target, info, entry, args, 'send', validated);
+    host.invoke(proxy, entry, args, 'send');
   }) as CallerFunction;
-  call.ret = (...args: unknown[]) => host.invoke(target, info, entry, args, 'ret', validated);
-  call.awaitable = (...args: unknown[]) => host.invoke(target, info, entry, args, 'awaitable', validated);
+  call.ret = (...args: unknown[]) => host.invoke(proxy, entry, args, 'ret');
+  call.awaitable = (...args: unknown[]) => host.invoke(proxy, entry, args, 'awaitable');
   (call as { [CALLER_TARGET]: CallbackTarget })[CALLER_TARGET] =
     target.index !== null
       ? { t: 'element', coll: target.coll, index: target.index, ep: entry.id }

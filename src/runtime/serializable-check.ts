@@ -28,6 +28,21 @@ export function assertSerializable(root: unknown, rootPath: string, rootSuffix =
 }
 
 /**
+ * {@link assertSerializable} for the arguments of a call, `args`: arguments that are primitives
+ * or binary views (the common case) are accepted without the walk.
+ */
+export function assertSerializableArguments(args: readonly unknown[], rootPath: string, rootSuffix = ''): void {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const type = typeof arg;
+    if (type === 'object' ? arg !== null && !ArrayBuffer.isView(arg) : type === 'function' || type === 'symbol') {
+      assertSerializable(args, rootPath, rootSuffix);
+      return;
+    }
+  }
+}
+
+/**
  * What the walk found, thrown up to {@link assertSerializable}. The path to it is collected while
  * unwinding (innermost step first), so that a value that can be sent costs no path strings.
  */

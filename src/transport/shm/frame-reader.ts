@@ -89,9 +89,17 @@ export class FrameReader {
       }
     } finally {
       this.moved = moved;
-      if (this.#unreleased > 0) this.#release();
+      // Space consumed by delivered frames goes back at the next read that finds nothing (or
+      // when the producer waits for it): the store is then no longer between a message's
+      // arrival and its handling.
+      if (this.#unreleased > 0 && (frames === 0 || this.#ring.spaceWanted())) this.#release();
     }
     return frames;
+  }
+
+  /** Gives consumed space back to the producer now (before the reading PE parks). */
+  releaseConsumed(): void {
+    if (this.#unreleased > 0) this.#release();
   }
 
   #release(): void {

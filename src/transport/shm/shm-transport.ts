@@ -277,6 +277,7 @@ export class ShmTransport extends TransportBase {
    */
   arm(wake: () => void): boolean {
     if (this.closed) return true;
+    for (const peer of this.#list) peer.reader.releaseConsumed();
     if (!this.#doorbell.park(wake)) return false;
     for (const peer of this.#list) peer.outbox.requestSpace();
     if (this.#pending()) {

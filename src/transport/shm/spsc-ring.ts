@@ -210,6 +210,11 @@ export class RingConsumer {
     this.#read = (this.#read + bytes) >>> 0;
   }
 
+  /** True when the producer asked to be told of freed space (it waits for it). */
+  spaceWanted(): boolean {
+    return Atomics.load(this.#control, this.#wantsSpaceSlot) !== 0;
+  }
+
   /**
    * Gives the consumed bytes back to the producer. Returns true when the producer had asked to
    * be told (it then should be woken); the request is cleared.

@@ -69,9 +69,14 @@ t.test('sparse arrays take insertions; dense ones and other kinds do not', async
   t.notOk(fakeCollection({ numPes: 2, kind: 'group', dims: [] }).sparse);
 });
 
-t.test('sequence numbers count per element from 0', async (t) => {
+t.test('an element has one address per PE: its key, its home, and sequence numbers counted from 0', async (t) => {
   const coll = fakeCollection({ numPes: 2, dims: [4] });
-  t.strictSame([coll.nextOutSeq('1'), coll.nextOutSeq('1'), coll.nextOutSeq('2'), coll.nextOutSeq('1')], [0, 1, 0, 2]);
+  const one = coll.address([1]);
+  t.equal(coll.address([1]), one, 'the same address for the same element, however its index is spelled');
+  t.equal(one.key, '1');
+  t.equal(one.home, coll.homeOf([1]));
+  t.equal(coll.address([3]).home, coll.homeOf([3]));
+  t.strictSame([one.nextSeq++, one.nextSeq++, coll.address([2]).nextSeq++, coll.address([1]).nextSeq++], [0, 1, 0, 2]);
 });
 
 t.test('keys and labels', async (t) => {

@@ -2,7 +2,7 @@
 import t from 'tap';
 import { BadPeError, IndexOutOfRangeError, InvalidArgumentError, UnserializableError } from '../../../src/errors.js';
 import type { Broadcaster } from '../../../src/runtime/broadcaster.js';
-import type { Collection } from '../../../src/runtime/collection.js';
+import type { Collection, ElementAddress } from '../../../src/runtime/collection.js';
 import type { CollectionManager } from '../../../src/runtime/collection-manager.js';
 import { Future, FutureTable } from '../../../src/runtime/future.js';
 import type { LocationManager } from '../../../src/runtime/location-manager.js';
@@ -35,7 +35,7 @@ function setup(myPe = 1) {
     doneInserting: () => undefined,
   } as unknown as CollectionManager;
   const location = {
-    send: (coll: Collection, index: readonly number[], ep: number, args: unknown[], reply: FutureRef | null) => void sends.push({ coll: coll.id, index, ep, args, reply }),
+    sendTo: (coll: Collection, address: ElementAddress, ep: number, args: unknown[], reply: FutureRef | null) => void sends.push({ coll: coll.id, index: address.index, ep, args, reply }),
   } as unknown as LocationManager;
   const broadcaster = {
     start: (coll: Collection, section: SectionAddress | null, ep: number, args: unknown[], ack: AckRequest | null) => void broadcasts.push({ coll: coll.id, section, ep, args, ack }),

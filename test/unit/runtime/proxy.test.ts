@@ -19,8 +19,8 @@ function recordingHost() {
   const other: string[] = [];
   const futures = new FutureTable(0, { sendFutureValue: () => undefined });
   const host: ProxyHost = {
-    invoke(target: ProxyTarget, _info: ClassInfo, entry: EntryInfo, args: unknown[], mode: CallMode) {
-      calls.push({ target, entry: entry.name, args, mode });
+    invoke(proxy: ProxyBase, entry: EntryInfo, args: unknown[], mode: CallMode) {
+      calls.push({ target: proxy.target, entry: entry.name, args, mode });
       return mode === 'send' ? undefined : futures.create();
     },
     element(proxy: ProxyBase, index: readonly unknown[]) {
