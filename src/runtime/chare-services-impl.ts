@@ -30,7 +30,6 @@ export interface ChareServiceParts {
 /** ChareServices of one PE. */
 export class RuntimeChareServices implements ChareServices {
   readonly #parts: ChareServiceParts;
-  readonly #collectionProxies = new WeakMap<ElementRecord, unknown>();
 
   constructor(parts: ChareServiceParts) {
     this.#parts = parts;
@@ -52,13 +51,11 @@ export class RuntimeChareServices implements ChareServices {
   }
 
   collectionProxy(record: ElementRecord): unknown {
-    let proxy = this.#collectionProxies.get(record);
-    if (proxy === undefined) {
+    if (record.collectionProxy === undefined) {
       const coll = this.#collection(record);
-      proxy = coll.proxy(this.#parts.host(), coll.spec.kind === 'chare' ? [] : null);
-      this.#collectionProxies.set(record, proxy);
+      record.collectionProxy = coll.proxy(this.#parts.host(), coll.spec.kind === 'chare' ? [] : null);
     }
-    return proxy;
+    return record.collectionProxy;
   }
 
   elementProxy(record: ElementRecord): unknown {

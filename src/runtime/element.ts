@@ -53,6 +53,8 @@ export class ElementRecord {
   atSync = false;
   /** A migration waiting for the element to be idle: destination and the PE to notify (-1: none). */
   pendingMove: { readonly pe: number; readonly notify: number } | null = null;
+  /** The proxy to the element's whole collection (`thisProxy`), made by the chare services at the first use. */
+  collectionProxy: unknown = undefined;
 
   constructor(
     /** What the chare base class asks of the runtime. */
