@@ -161,7 +161,7 @@ export class Collection {
 
   /** The address of the element at `index` (checked by the caller), made at the first use. */
   address(index: Index): ElementAddress {
-    const key = indexKey(index);
+    const key = this.key(index);
     let address = this.#addresses.get(key);
     if (address === undefined) this.#addresses.set(key, (address = new ElementAddress(index, key, this.homeOf(index))));
     return address;

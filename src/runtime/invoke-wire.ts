@@ -57,12 +57,16 @@ const NO_SEGMENTS: Uint8Array[] = Object.freeze([]) as unknown as Uint8Array[];
 const isInt32 = (v: number): boolean => (v | 0) === v;
 const isUint32 = (v: unknown): boolean => typeof v === 'number' && v >= 0 && v <= U32_MAX && Math.floor(v) === v;
 
+/** Where the arguments of `msg`'s compact header begin: after the fixed fields, the index and the reply. */
+function argumentsStart(msg: InvokeMessage): number {
+  return FIXED_BYTES + 4 * msg.index.length + (msg.reply === null ? 0 : REPLY_BYTES);
+}
+
 /**
  * The header offset where the arguments end when they start at `start`, or -1 when one of them
- * needs msgpack or, with `inlineOnly`, is a binary value too large to ride inside the header (a
- * segment of its own). Strings count their UTF-8 length.
+ * needs msgpack. Strings count their UTF-8 length.
  */
-function argumentsEnd(args: readonly unknown[], start: number, inlineOnly: boolean): number {
+function argumentsEnd(args: readonly unknown[], start: number): number {
   let at = start;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
@@ -85,9 +89,7 @@ function argumentsEnd(args: readonly unknown[], start: number, inlineOnly: boole
         const code = segmentCodeOf(arg);
         if (code < 0) return -1;
         const length = segmentByteLength(arg as ArrayBufferView | ArrayBuffer, code);
-        if (length <= INLINE_MAX_BYTES) at += INLINE_PREFIX_BYTES + length;
-        else if (inlineOnly) return -1;
-        else at += 2;
+        at += length <= INLINE_MAX_BYTES ? INLINE_PREFIX_BYTES + length : 2;
         continue;
       }
       default:
@@ -109,12 +111,12 @@ function envelopeFits(msg: InvokeMessage): boolean {
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
 export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
   if (!envelopeFits(msg)) return null;
-  const size = argumentsEnd(msg.args, FIXED_BYTES + 4 * msg.index.length + (msg.reply === null ? 0 : REPLY_BYTES), false);
+  const size = argumentsEnd(msg.args, argumentsStart(msg));
   if (size < 0) return null;
   const header = Buffer.allocUnsafe(size);
-  const segments: Uint8Array[] = [];
-  writeCompactInvoke(msg, header, segments);
-  return { header, segments: segments.length === 0 ? NO_SEGMENTS : segments };
+  const frame = { header, segments: NO_SEGMENTS };
+  writeCompactInvoke(msg, header, frame);
+  return frame;
 }
 
 /**
@@ -128,13 +130,14 @@ export function encodeCompactInvokeInto(msg: InvokeMessage, target: Buffer): num
 
 /**
  * Writes the compact header of `msg`, whose envelope fits, into `header` in one pass; returns
- * its length, or -1 when an argument needs msgpack, the header would not fit `header`, or
- * an argument needs a segment of its own and `segments` is null (else it is pushed there).
+ * its length, or -1 when an argument needs msgpack, the header would not fit `header`, or an
+ * argument needs a segment of its own and `frame` is null (else the segment is added to
+ * `frame.segments`, a list made at the first one).
  */
-function writeCompactInvoke(msg: InvokeMessage, header: Buffer, segments: Uint8Array[] | null): number {
+function writeCompactInvoke(msg: InvokeMessage, header: Buffer, frame: { segments: Uint8Array[] } | null): number {
   const { index, args, reply } = msg;
   const limit = header.length;
-  let at = FIXED_BYTES + 4 * index.length + (reply === null ? 0 : REPLY_BYTES);
+  let at = argumentsStart(msg);
   if (at > limit) return -1;
   header[0] = INVOKE_TAG;
   header[1] = reply === null ? 0 : FLAG_REPLY;
@@ -194,10 +197,11 @@ function writeCompactInvoke(msg: InvokeMessage, header: Buffer, segments: Uint8A
           copyRange(header, at + INLINE_PREFIX_BYTES, segmentBytes(binary), 0, length);
           at += INLINE_PREFIX_BYTES + length;
         } else {
-          if (segments === null || at + 2 > limit) return -1;
+          if (frame === null || at + 2 > limit) return -1;
           header[at] = ARG_SEGMENT;
           header[at + 1] = code;
-          segments.push(segmentBytes(binary));
+          if (frame.segments === NO_SEGMENTS) frame.segments = [];
+          frame.segments.push(segmentBytes(binary));
           at += 2;
         }
         break;

@@ -50,23 +50,27 @@ export class LocationManager {
 
   /** Sends an entry-method call to the element at `address` of `coll`. */
   sendTo(coll: Collection, address: ElementAddress, ep: number, args: unknown[], reply: FutureRef | null, ack: AckRequest | null): void {
-    const me = this.#ctx.myPe;
-    const array = coll.spec.kind === 'array';
     const message: InvokeMessage = {
       kind: Kind.Invoke,
       coll: coll.id,
       index: address.index,
       ep,
       args,
-      src: me,
-      seq: array ? address.nextSeq++ : -1,
+      src: this.#ctx.myPe,
+      seq: coll.spec.kind === 'array' ? address.nextSeq++ : -1,
       reply,
       ack,
       hops: 0,
     };
+    this.#ctx.send(this.#route(coll, address), message);
+  }
+
+  /** Best-known PE of the element at `address`. */
+  #route(coll: Collection, address: ElementAddress): number {
     const key = address.key;
-    const pe = coll.local.has(key) ? me : array ? ((coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? address.home) : address.home;
-    this.#ctx.send(pe, message);
+    if (coll.local.has(key)) return this.#ctx.myPe;
+    if (coll.spec.kind !== 'array') return address.home;
+    return (coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? address.home;
   }
 
   /** Handles an arriving call: deliver if the target is here, else forward or buffer. */

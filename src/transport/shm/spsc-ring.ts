@@ -222,6 +222,6 @@ export class RingConsumer {
   release(): boolean {
     Atomics.store(this.#control, this.#readSlot, this.#read | 0);
     // Read-and-clear in one step: a request the producer makes after this exchange survives it.
-    return Atomics.load(this.#control, this.#wantsSpaceSlot) !== 0 && Atomics.exchange(this.#control, this.#wantsSpaceSlot, 0) !== 0;
+    return this.spaceWanted() && Atomics.exchange(this.#control, this.#wantsSpaceSlot, 0) !== 0;
   }
 }
