@@ -13,7 +13,7 @@
  * array is the program's own, and the ping-pong sends the received array back. `--iterations N`
  * sets the round trips per latency batch (default: fewer for larger sizes, see sizes.ts).
  * `--batches N` times N latency batches per size instead of 5 and adds their spread per hop
- * (`batch_us`: fastest, 10th, 25th, 50th and 75th percentile), which on a shared machine tells
+ * (`batch_us`: fastest, 10th, 25th, 50th and 75th percentile, and the mean), which on a shared machine tells
  * two builds apart better than any one batch: e.g. `--min 8 --max 8 --only latency --batches
  * 300 --iterations 1000`.
  */
@@ -130,7 +130,8 @@ charm.start(async (args) => {
     await timed(first, data, warmupIterations(size));
     const times = await sortedBatches(() => timed(first, data, iterations), batches);
     const hopUs = (p: number): number => (percentile(times, p) / iterations / 2) * 1e6;
-    const spread = batches === BATCHES ? {} : { batches, batch_us: { min: hopUs(0), p10: hopUs(0.1), p25: hopUs(0.25), p50: hopUs(0.5), p75: hopUs(0.75) } };
+    const meanUs = (times.reduce((sum, t) => sum + t, 0) / times.length / iterations / 2) * 1e6;
+    const spread = batches === BATCHES ? {} : { batches, batch_us: { min: hopUs(0), p10: hopUs(0.1), p25: hopUs(0.25), p50: hopUs(0.5), p75: hopUs(0.75), mean: meanUs } };
     console.log(JSON.stringify({ bench: 'pingpong', impl: label, transport: charm.transportTo(1), size, iterations, latency_us: hopUs(0.5), ...spread }));
   }
   const bandwidthSizes = only === 'latency' ? [] : sizes;

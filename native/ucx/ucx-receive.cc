@@ -85,7 +85,33 @@ ucs_status_t UcxWorker::OnActiveMessage(const void* header, size_t headerLength,
     deferredReceives_.push_back(std::move(waiting));
     return UCS_INPROGRESS;
   }
+  if (!rendezvous && AcceptLentPart(header, headerLength, data, length)) return UCS_OK;
   return AcceptPart(header, headerLength, data, length, rendezvous, false);
+}
+
+bool UcxWorker::AcceptLentPart(const void* header, size_t headerLength, const void* data, size_t length) {
+  // Only at the front of the queue: the parts queued before it would be copied into the lent
+  // memory when delivered (see Deliver), over this one.
+  if (lent_ == nullptr || lentBusy_ || !events_.empty() || length > lentBytes_ ||
+      headerLength != sizeof(lentControl_)) {
+    return false;
+  }
+  std::memcpy(lentControl_, header, headerLength);
+  const uint32_t* words = lentControl_;
+  const bool whole = (words[wire::kWordParts] >> 16) == 1 && (words[wire::kWordChunks] >> 16) == 1 &&
+                     (words[wire::kWordKind] & 0xff) == wire::kKindFrame;
+  if (!whole) return false;
+  std::string problem = CheckControl(words, headerLength, length, jobTag_, maxChunksPerPart_);
+  if (!problem.empty()) {
+    ReportProtocolError(std::move(problem));
+    return true;
+  }
+  if (length != 0) std::memcpy(lent_, data, length);
+  lentBusy_ = true;
+  WorkerEvent event{WorkerEvent::Kind::kLentPart};
+  event.length = length;
+  events_.push_back(std::move(event));
+  return true;
 }
 
 bool UcxWorker::RendezvousLimitReached(size_t length) const {

@@ -63,11 +63,38 @@ void ViewBytes(Napi::Env env, napi_value value, const uint8_t** data, size_t* le
 }  // namespace
 
 void UcxWorker::SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t length) {
+  if (SendOutgoingHeaderNow(endpoint, length)) return;
   // At most kCopyLimit bytes (checked at construction): copied into its send record, so nothing
   // refers to the outgoing memory once this returns.
   chunks_.clear();
   chunks_.push_back(Chunk{outgoing_, length, nullptr});
   SendChunks(env, endpoint, wire::kKindFrame);
+}
+
+bool UcxWorker::SendOutgoingHeaderNow(Endpoint* endpoint, size_t length) {
+  if (endpoint->failed || endpoint->ep == nullptr || length >= splitThreshold_) return false;
+  // One part of one chunk, as SendChunks would make it.
+  const uint32_t words[wire::kFixedWords + 1] = {
+      jobTag_, pe_, endpoint->nextSequence, wire::kKindFrame, 1u << 16, 1u << 16, static_cast<uint32_t>(length),
+  };
+  // UCX either sends it inline before returning (both the control words and the outgoing memory
+  // are free again then) or refuses with UCS_ERR_NO_RESOURCE, having sent nothing.
+  ucp_request_param_t param{};
+  param.op_attr_mask = UCP_OP_ATTR_FLAG_FORCE_IMM_CMPL;
+  const ucs_status_ptr_t result = ucp_am_send_nbx(endpoint->ep, wire::kAmId, words, sizeof(words), outgoing_, length, &param);
+  if (UCS_PTR_IS_PTR(result)) {
+    // Not what UCX promises for this flag; should a version hand back a request anyway, the
+    // memory it reads must outlive it: wait for it here.
+    while (ucp_request_check_status(result) == UCS_INPROGRESS) ucp_worker_progress(worker_.get());
+    ucp_request_free(result);
+  } else if (UCS_PTR_STATUS(result) == UCS_ERR_NO_RESOURCE) {
+    return false;
+  } else if (UCS_PTR_IS_ERR(result)) {
+    ReportPeerError(endpoint, StatusMessage("UCX send failed", UCS_PTR_STATUS(result)));
+    return true;
+  }
+  ++endpoint->nextSequence;
+  return true;
 }
 
 void UcxWorker::SendFrame(Napi::Env env, Endpoint* endpoint, uint32_t kind, Napi::Value header, Napi::Value segments) {

@@ -306,6 +306,8 @@ Napi::Value UcxWorker::Progress(Napi::Env env, const napi_value* /*args*/) {
   // call's progress the receives it completed are still to be delivered, and starting as many
   // new ones would hold twice the in-flight limit.
   if (!deferredReceives_.empty()) StartDeferredReceives();
+  // JavaScript has handled whatever the last call left in the lent memory.
+  lentBusy_ = false;
   uint32_t count = 0;
   for (int round = 0; round < kProgressRounds; ++round) {
     const unsigned n = ucp_worker_progress(worker_.get());
@@ -327,9 +329,20 @@ uint32_t UcxWorker::Deliver(Napi::Env env, bool* lastLeftInScratch) {
   while (!events_.empty() && !destroyed_) {
     WorkerEvent event = std::move(events_.front());
     events_.pop_front();
-    Napi::HandleScope scope(env);
     ++delivered;
     switch (event.kind) {
+      case WorkerEvent::Kind::kLentPart: {
+        // Received into the lent memory already (AcceptLentPart); only its control header moves.
+        std::memcpy(scratch_, lentControl_, sizeof(lentControl_));
+        if (events_.empty()) {
+          *lastLeftInScratch = true;
+          break;
+        }
+        Napi::HandleScope scope(env);
+        onPart_.Call({});
+        lentBusy_ = false;
+        break;
+      }
       case WorkerEvent::Kind::kPart: {
         // The control header sits at the start of the block; copy it where JavaScript reads it.
         uint32_t chunksWord;
@@ -349,21 +362,26 @@ uint32_t UcxWorker::Deliver(Napi::Env env, bool* lastLeftInScratch) {
             *lastLeftInScratch = true;
             break;
           }
+          Napi::HandleScope scope(env);
           onPart_.Call({});
           break;
         }
+        Napi::HandleScope scope(env);
         napi_value buffer = WrapPoolBlock(env, event.block, event.block->data + event.prefix, event.length);
         onPart_.Call({buffer});
         break;
       }
       case WorkerEvent::Kind::kPeerError: {
+        Napi::HandleScope scope(env);
         if (event.pe < endpoints_.size() && endpoints_[event.pe]) ForceCloseEndpoint(endpoints_[event.pe].get());
         onPeerError_.Call({Napi::Number::New(env, event.pe), Napi::String::New(env, event.message)});
         break;
       }
-      case WorkerEvent::Kind::kProtocolError:
+      case WorkerEvent::Kind::kProtocolError: {
+        Napi::HandleScope scope(env);
         onProtocolError_.Call({Napi::String::New(env, event.message)});
         break;
+      }
     }
   }
   return delivered;

@@ -25,6 +25,7 @@
 #include "buffer-pool.h"
 #include "intrusive-list.h"
 #include "ucx-handles.h"
+#include "wire-format.h"
 
 namespace charm4ts::ucx {
 
@@ -77,7 +78,9 @@ struct DeferredReceive {
 
 /** Something to report to JavaScript at the end of progress(). */
 struct WorkerEvent {
-  enum class Kind { kPart, kPeerError, kProtocolError };
+  // kLentPart: a small whole frame received straight into the lent memory (its control header in
+  // UcxWorker::lentControl_); at most one is queued, and only at the front of the queue.
+  enum class Kind { kPart, kLentPart, kPeerError, kProtocolError };
   explicit WorkerEvent(Kind eventKind) : kind(eventKind) {}
   Kind kind;
   PoolBlock* block = nullptr;  // kPart: control header at data[0], part data at data[prefix]
@@ -99,6 +102,9 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   ucs_status_t OnActiveMessage(const void* header, size_t headerLength, void* data, size_t length,
                                const ucp_am_recv_param_t* param);
   void OnReceiveDone(ReceiveRecord* record, ucs_status_t status);
+  // Receives a small eager part straight into the lent memory when it is a whole frame and the
+  // memory is free; false when it is not such a part (ucx-receive.cc).
+  bool AcceptLentPart(const void* header, size_t headerLength, const void* data, size_t length);
   // Receives one part announced by UCX (ucx-receive.cc); `deferred` when it waited in deferredReceives_.
   ucs_status_t AcceptPart(const void* header, size_t headerLength, void* data, size_t length, bool rendezvous,
                           bool deferred);
@@ -135,6 +141,9 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   void SendFrame(Napi::Env env, Endpoint* endpoint, uint32_t kind, Napi::Value header, Napi::Value segments);
   // The frame whose header is the first `length` bytes of the outgoing memory, without segments.
   void SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t length);
+  // Sends that frame only if UCX can complete the send at once (inline); false when it cannot
+  // (nothing was sent). Takes no send record and copies nothing itself.
+  bool SendOutgoingHeaderNow(Endpoint* endpoint, size_t length);
   // Groups chunks_ into parts and sends them.
   void SendChunks(Napi::Env env, Endpoint* endpoint, uint32_t kind);
   void SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint32_t sequence, uint32_t part,
@@ -184,6 +193,10 @@ class UcxWorker : public Napi::ObjectWrap<UcxWorker> {
   Napi::ObjectReference lentRef_;
   uint8_t* lent_ = nullptr;
   size_t lentBytes_ = 0;
+  // A kLentPart event is queued (or its frame was left for progress' caller): the lent memory is
+  // taken until the next progress() call, or until JavaScript's onPart returned for it.
+  bool lentBusy_ = false;
+  uint32_t lentControl_[wire::kFixedWords + 1] = {};
   // Optional: where JavaScript encodes the header of a frame without segments that sendHeader sends.
   Napi::ObjectReference outgoingRef_;
   uint8_t* outgoing_ = nullptr;
