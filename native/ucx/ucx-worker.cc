@@ -316,7 +316,7 @@ Napi::Value UcxWorker::Progress(Napi::Env env, const napi_value* /*args*/) {
   }
   if (!sendsCompleted_.empty()) ReleaseCompletedSends(env);
   bool lastLeftInScratch = false;
-  count += Deliver(env, &lastLeftInScratch);
+  if (!events_.empty()) count += Deliver(env, &lastLeftInScratch);
   // Nothing to report, as on almost every poll of a spinning PE: undefined, which costs no
   // number to create (that took a tenth of a spinning PE's time).
   if (count == 0) return Napi::Value();
