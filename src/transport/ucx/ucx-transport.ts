@@ -88,6 +88,8 @@ export class UcxTransport extends TransportBase {
   /** Per sender, what hands its frames on in order (made once per sender, not per message). */
   readonly #emitters: ((item: Delivery) => void)[] = [];
   readonly #lent: HeaderScratch | undefined;
+  /** The frame last delivered in the lent memory (see {@link release}). */
+  #lentFrame: Frame | undefined;
   readonly #lost = new Set<number>();
   readonly #watch = new LocalPeerWatch();
   readonly #hostKey: string;
@@ -220,7 +222,9 @@ export class UcxTransport extends TransportBase {
    */
   release(frame: Frame): void {
     const native = this.#native;
-    if (native === undefined) return;
+    // A lent frame has nothing of its own to give back (and a typed array's `buffer` getter is a
+    // call into C++ that the commonest frame can skip).
+    if (native === undefined || frame === this.#lentFrame) return;
     let last: ArrayBufferLike = frame.header.buffer;
     if (last instanceof ArrayBuffer && last !== this.#lent?.buffer) native.release(last);
     // Indexed: iterating a frozen array (the empty segment list of a lent frame) allocates an iterator.
@@ -279,6 +283,7 @@ export class UcxTransport extends TransportBase {
       delivery = this.#assembler.lent(control, this.#lent!);
       // Held for a message still to come (overtaken by this one): it needs memory of its own.
       if (sequence !== stream.next) delivery = { header: delivery.header.slice(), segments: delivery.segments };
+      else this.#lentFrame = delivery;
     } else {
       delivery = this.#assembler.add(control, buffer);
       if (delivery === undefined) return;
