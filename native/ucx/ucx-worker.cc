@@ -205,8 +205,9 @@ void UcxWorker::EnsureOpen(Napi::Env env) const {
 }
 
 Endpoint* UcxWorker::EndpointFor(Napi::Env env, const Napi::Value& pe) {
-  if (!pe.IsNumber()) throw Napi::TypeError::New(env, "PE must be a number");
-  const uint32_t index = pe.As<Napi::Number>().Uint32Value();
+  // One call into N-API, which refuses anything but a number (a type check first was a second call).
+  uint32_t index = 0;
+  if (napi_get_value_uint32(env, pe, &index) != napi_ok) throw Napi::TypeError::New(env, "PE must be a number");
   if (index >= endpoints_.size() || !endpoints_[index]) {
     throw Napi::RangeError::New(env, "no UCX endpoint to PE " + std::to_string(index) + " (connect first)");
   }
@@ -288,9 +289,10 @@ Napi::Value UcxWorker::SendHeader(Napi::Env env, const napi_value* args) {
   EnsureOpen(env);
   if (outgoing_ == nullptr) throw Napi::Error::New(env, "sendHeader: the worker was made without outgoing memory");
   Endpoint* endpoint = EndpointFor(env, Napi::Value(env, args[0]));
-  const Napi::Value lengthValue(env, args[1]);
-  if (!lengthValue.IsNumber()) throw Napi::TypeError::New(env, "sendHeader(pe, length): the length must be a number");
-  const double length = lengthValue.As<Napi::Number>().DoubleValue();
+  double length = 0;
+  if (napi_get_value_double(env, args[1], &length) != napi_ok) {
+    throw Napi::TypeError::New(env, "sendHeader(pe, length): the length must be a number");
+  }
   if (!(length >= 0 && length <= static_cast<double>(outgoingBytes_)) || length != static_cast<double>(static_cast<size_t>(length))) {
     throw Napi::RangeError::New(env, "sendHeader: a length of " + std::to_string(length) + " does not fit the " +
                                          std::to_string(outgoingBytes_) + " outgoing bytes");

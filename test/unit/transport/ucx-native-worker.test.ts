@@ -41,6 +41,7 @@ t.test('send, sendHeader and progress are the instance\'s own read-only methods 
   t.equal(progress(), undefined, 'an idle worker reports nothing');
   t.throws(() => send(1, new Uint8Array(8), []), /no UCX endpoint to PE 1/, 'the detached send reaches its worker');
   t.throws(() => sendHeader(1, 4), /made without outgoing memory/, 'the detached sendHeader reaches its worker');
+  t.throws(() => send('1' as unknown as number, new Uint8Array(8), []), { name: 'TypeError', message: /PE must be a number/ }, 'a PE that is not a number');
   native.destroy();
   t.equal(native.progress(), undefined, 'a destroyed worker reports nothing');
   t.throws(() => send(1, new Uint8Array(8), []), /destroyed/, 'a destroyed worker refuses send');

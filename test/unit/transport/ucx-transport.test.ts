@@ -63,6 +63,7 @@ t.test('sendHeader: headers encoded into the outgoing memory arrive intact, in o
   t.equal(recorded.frames.length, count);
   t.ok(recorded.frames.every(({ from, frame }, i) => from === 1 && isPatternFrame(frame, i, headerBytes(i), [])), 'every frame intact, in send order');
   t.throws(() => transport.sendHeader(1, outgoing.length + 1), RangeError, 'a length beyond the outgoing memory');
+  t.throws(() => transport.sendHeader(1, '4' as unknown as number), TypeError, 'a length that is not a number');
   t.same(recorded.protocolErrors, []);
 });
 
