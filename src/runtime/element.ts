@@ -25,6 +25,11 @@ export interface Waiter<T> {
   reject(error: unknown): void;
 }
 
+/** The next sequence number an element expects from one sending PE (an object, so that a message costs one map lookup). */
+export class NextSequence {
+  constructor(public next: number) {}
+}
+
 /** Runtime state of one chare on its current PE. */
 export class ElementRecord {
   /** The chare object (set right after construction). */
@@ -34,7 +39,7 @@ export class ElementRecord {
   /** Messages whose `when` condition did not hold yet, in arrival order. */
   readonly whenQueue: Delivery[] = [];
   /** Next expected sequence number per sending PE. */
-  readonly nextSeq = new Map<number, number>();
+  readonly nextSeq = new Map<number, NextSequence>();
   /** Messages that arrived ahead of their turn, per sending PE, by sequence number. */
   readonly early = new Map<number, Map<number, InvokeMessage>>();
   /** Pending allreduce results by reduction tag. */

@@ -6,7 +6,7 @@
  * sending PE, a sequence number per target, restored on arrival and carried by migration).
  */
 import type { Collection, ElementAddress, Location } from './collection.js';
-import { ElementRecord } from './element.js';
+import { ElementRecord, NextSequence } from './element.js';
 import type { Index } from './index-space.js';
 import { Kind, type AckRequest, type FutureRef, type InvokeMessage, type MigrateMessage } from './message.js';
 import { packChare, packRuntime, unpackChare, unpackRuntime, type ElementRuntimeState } from './migration.js';
@@ -205,13 +205,14 @@ export class LocationManager {
       return;
     }
     const src = message.src;
-    const expected = element.nextSeq.get(src) ?? 0;
+    const counter = element.nextSeq.get(src);
+    const expected = counter === undefined ? 0 : counter.next;
     if (message.seq < expected) {
       this.#ctx.warn(`dropped a duplicate message (seq ${message.seq} from PE ${src}) for ${element.label}`);
       return;
     }
     if (message.seq === expected && (element.early.size === 0 || !element.early.has(src))) {
-      element.nextSeq.set(src, expected + 1);
+      advance(element, src, counter, expected + 1);
       this.#deliver(element, coll, message);
       return;
     }
@@ -227,14 +228,21 @@ export class LocationManager {
       if (only !== undefined && src !== only) continue;
       for (;;) {
         if (coll.local.get(element.key) !== element) return;
-        const seq = element.nextSeq.get(src) ?? 0;
+        const counter = element.nextSeq.get(src);
+        const seq = counter === undefined ? 0 : counter.next;
         const next = early.get(seq);
         if (next === undefined) break;
         early.delete(seq);
-        element.nextSeq.set(src, seq + 1);
+        advance(element, src, counter, seq + 1);
         this.#deliver(element, coll, next);
       }
       if (early.size === 0) element.early.delete(src);
     }
   }
+}
+
+/** Sets the sequence number `element` expects next from `src` (`counter`: its counter, when it has one). */
+function advance(element: ElementRecord, src: number, counter: NextSequence | undefined, next: number): void {
+  if (counter === undefined) element.nextSeq.set(src, new NextSequence(next));
+  else counter.next = next;
 }

@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { ChannelInbox, type ChannelInboxState } from './channel.js';
-import { ELEMENT, type ElementRecord } from './element.js';
+import { ELEMENT, NextSequence, type ElementRecord } from './element.js';
 import type { Delivery } from './entry-dispatcher.js';
 import type { InvokeMessage } from './message.js';
 import { assertSerializable } from './serializable-check.js';
@@ -45,7 +45,7 @@ export function packChare(record: ElementRecord): { state: unknown; packed: bool
 export function packRuntime(record: ElementRecord): ElementRuntimeState {
   return {
     redNo: [...record.redNo],
-    nextSeq: [...record.nextSeq],
+    nextSeq: [...record.nextSeq].map(([src, counter]) => [src, counter.next]),
     early: [...record.early].map(([src, held]) => [src, [...held.values()]]),
     whenQueue: [...record.whenQueue],
     allreduceResults: [...record.allreduceResults],
@@ -76,7 +76,7 @@ export function unpackChare(cls: { prototype: object; name: string }, record: El
 /** Restores the runtime's state of an arrived element. */
 export function unpackRuntime(record: ElementRecord, state: ElementRuntimeState): void {
   for (const [scope, next] of state.redNo) record.redNo.set(scope, next);
-  for (const [src, next] of state.nextSeq) record.nextSeq.set(src, next);
+  for (const [src, next] of state.nextSeq) record.nextSeq.set(src, new NextSequence(next));
   for (const [src, held] of state.early) record.early.set(src, new Map(held.map((message) => [message.seq, message])));
   record.whenQueue.push(...state.whenQueue);
   for (const [key, value] of state.allreduceResults) record.allreduceResults.set(key, value);

@@ -3,7 +3,7 @@ import t from 'tap';
 import type { ChareServices } from '../../../src/chares/chare-services.js';
 import { UnserializableError } from '../../../src/errors.js';
 import type { Collection } from '../../../src/runtime/collection.js';
-import type { ElementRecord } from '../../../src/runtime/element.js';
+import { NextSequence, type ElementRecord } from '../../../src/runtime/element.js';
 import type { Index } from '../../../src/runtime/index-space.js';
 import { LocationManager, MAX_HOPS } from '../../../src/runtime/location-manager.js';
 import { Kind, type InvokeMessage, type LocationUpdateMessage, type MigrateMessage } from '../../../src/runtime/message.js';
@@ -284,7 +284,7 @@ t.test('migrateOut packs the element, leaves a forwarding pointer and sends it',
   const { ctx, lm, coll } = migratingPe(1);
   const element = place(lm, coll, ctx, [2]);
   element.obj = { iteration: 7, data: new Float64Array([1, 2]) };
-  element.nextSeq.set(0, 5);
+  element.nextSeq.set(0, new NextSequence(5));
   element.redNo.set(coll.id, 3);
   lm.migrateOut(coll, element, 3, 0);
   t.notOk(coll.local.has('2'), 'no longer here');
@@ -333,7 +333,7 @@ t.test('migrateIn rebuilds the element, registers it, tells its home and the lis
   const source = migratingPe(1);
   const element = place(source.lm, source.coll, source.ctx, [2]);
   element.obj = { iteration: 7 };
-  element.nextSeq.set(0, 2);
+  element.nextSeq.set(0, new NextSequence(2));
   source.lm.migrateOut(source.coll, element, 3, 0);
   const migrate = source.ctx.take()[0]!.message as MigrateMessage;
 
@@ -485,7 +485,7 @@ t.test('simulated job: an element migrating at random gets every sender\'s calls
     for (const src of senders) {
       const seqs = delivered.filter((d) => d.src === src).map((d) => d.seq);
       if (seqs.length !== PER_SENDER || seqs.some((s, i) => s !== i)) {
-        const where = nodes.map((n, pe) => `PE ${pe}: local=${n.coll.local.has('3')} home=${JSON.stringify(n.coll.homes.get('3') ?? null)} cache=${JSON.stringify(n.coll.cache.get('3') ?? null)} waiting=${n.coll.waiting.get('3')?.length ?? 0} early=${JSON.stringify([...(n.coll.local.get('3')?.early ?? new Map())].map(([k, v]) => [k, [...v.keys()]]))} next=${JSON.stringify([...(n.coll.local.get('3')?.nextSeq ?? new Map())])} fatals=${n.ctx.fatals.join('|')}`);
+        const where = nodes.map((n, pe) => `PE ${pe}: local=${n.coll.local.has('3')} home=${JSON.stringify(n.coll.homes.get('3') ?? null)} cache=${JSON.stringify(n.coll.cache.get('3') ?? null)} waiting=${n.coll.waiting.get('3')?.length ?? 0} early=${JSON.stringify([...(n.coll.local.get('3')?.early ?? new Map())].map(([k, v]) => [k, [...v.keys()]]))} next=${JSON.stringify([...(n.coll.local.get('3')?.nextSeq ?? new Map())].map(([src, counter]) => [src, counter.next]))} fatals=${n.ctx.fatals.join('|')}`);
         t.fail(`seed ${seed}: PE ${src}'s calls arrived as [${seqs.join(',')}]\n${where.join('\n')}`);
         return;
       }

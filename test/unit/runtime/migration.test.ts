@@ -4,7 +4,7 @@ import type { ChareServices } from '../../../src/chares/chare-services.js';
 import { InvalidArgumentError, UnserializableError } from '../../../src/errors.js';
 import { ChannelInbox } from '../../../src/runtime/channel.js';
 import { Codec } from '../../../src/runtime/codec.js';
-import { ELEMENT, ElementRecord } from '../../../src/runtime/element.js';
+import { ELEMENT, ElementRecord, NextSequence } from '../../../src/runtime/element.js';
 import { Kind, type InvokeMessage, type MigrateMessage } from '../../../src/runtime/message.js';
 import { isBusy, packChare, packRuntime, unpackChare, unpackRuntime, type ElementRuntimeState } from '../../../src/runtime/migration.js';
 import { withTimeout } from './fakes.js';
@@ -90,7 +90,7 @@ t.test('unpackChare hands packed state to unpack(), and refuses a class without 
 t.test('the runtime state of an element survives pack and unpack', async (t) => {
   const from = record();
   from.redNo.set(5, 3).set(-2, 1);
-  from.nextSeq.set(0, 7).set(3, 2);
+  from.nextSeq.set(0, new NextSequence(7)).set(3, new NextSequence(2));
   from.early.set(0, new Map([[9, invoke(0, 9)], [8, invoke(0, 8)]]));
   from.whenQueue.push({ ep: 1, args: ['held'], reply: null, ack: null });
   from.allreduceResults.set('5|r2', 42);
@@ -104,7 +104,7 @@ t.test('the runtime state of an element survives pack and unpack', async (t) => 
   const to = record();
   unpackRuntime(to, packRuntime(from));
   t.strictSame([...to.redNo], [[5, 3], [-2, 1]]);
-  t.strictSame([...to.nextSeq], [[0, 7], [3, 2]]);
+  t.strictSame([...to.nextSeq].map(([src, counter]) => [src, counter.next]), [[0, 7], [3, 2]]);
   t.strictSame([...to.early.get(0)!.keys()].sort(), [8, 9], 'early messages keyed by their sequence numbers');
   t.equal(to.early.get(0)!.get(9)!.seq, 9);
   t.strictSame(to.whenQueue, [{ ep: 1, args: ['held'], reply: null, ack: null }]);
@@ -121,7 +121,7 @@ t.test('the runtime state of an element survives pack and unpack', async (t) => 
 
 t.test('a Migrate message survives the codec with its runtime state', async (t) => {
   const from = record();
-  from.nextSeq.set(1, 4);
+  from.nextSeq.set(1, new NextSequence(4));
   from.early.set(1, new Map([[6, invoke(1, 6)]]));
   from.obj = { iteration: 3, grid: new Float64Array([1, 2, 3]) };
   const codec = new Codec({ resolve: () => { throw new Error('no references'); } });
@@ -134,7 +134,7 @@ t.test('a Migrate message survives the codec with its runtime state', async (t) 
   t.equal(obj.iteration, 3);
   t.ok(obj.grid instanceof Float64Array);
   t.strictSame(Array.from(obj.grid), [1, 2, 3]);
-  t.strictSame([...to.nextSeq], [[1, 4]]);
+  t.strictSame([...to.nextSeq].map(([src, counter]) => [src, counter.next]), [[1, 4]]);
   t.equal(to.early.get(1)!.get(6)!.seq, 6);
 });
 
