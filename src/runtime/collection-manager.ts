@@ -134,6 +134,7 @@ export class CollectionManager {
         homed[home]!++;
         if (home !== myPe) continue;
         if (spec.kind === 'array') coll.homes.set(coll.key(element.index), { index: element.index, pe: myPe, epoch: 0 });
+        coll.locationsChanged();
         this.#restoreElement(coll, element);
       }
       const fresh =
@@ -199,6 +200,7 @@ export class CollectionManager {
     if (!coll.sparse) this.#defineCollectionScope(coll, coll.homeCounts());
     for (const index of coll.indicesHomedOn(myPe)) {
       if (coll.spec.kind === 'array') coll.homes.set(coll.key(index), { index, pe: myPe, epoch: 0 });
+      coll.locationsChanged();
       this.createElement(coll, index, message.args);
     }
     this.#onCreated(coll);
@@ -249,6 +251,7 @@ export class CollectionManager {
     }
     const pe = message.pe < 0 ? me : message.pe;
     coll.homes.set(key, { index: message.index, pe, epoch: 0 });
+    coll.locationsChanged();
     if (pe === me) {
       this.createElement(coll, message.index, message.args);
     } else {

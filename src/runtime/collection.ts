@@ -34,6 +34,10 @@ export interface HomeEntry extends Location {
 export class ElementAddress {
   /** Sequence number of the next message from this PE to the element (arrays). */
   nextSeq = 0;
+  /** Where {@link routedVersion}'s locations put the element (see `LocationManager`); -1: not worked out yet. */
+  routedPe = -1;
+  /** The {@link Collection.locationVersion} that {@link routedPe} was worked out at. */
+  routedVersion = -1;
 
   constructor(
     readonly index: Index,
@@ -50,6 +54,11 @@ export class Collection {
   readonly homes = new Map<string, HomeEntry>();
   /** Last known location of elements that are not here, by key (for homed elements: `homes`). */
   readonly cache = new Map<string, Location>();
+  /**
+   * Changes with every change to {@link local}, {@link homes}, {@link cache} or a home entry's
+   * PE (call {@link locationsChanged} after one): a route worked out at this version still holds.
+   */
+  locationVersion = 0;
   /** Elements this PE has sent to, by key (see {@link ElementAddress}). */
   readonly #addresses = new Map<string, ElementAddress>();
   /** At the home: messages for elements not inserted yet, by key. */
@@ -157,6 +166,11 @@ export class Collection {
   /** Key of an element of this collection. */
   key(index: Index): string {
     return indexKey(index);
+  }
+
+  /** Marks every route worked out so far as stale (where some element lives, or is known to live, changed). */
+  locationsChanged(): void {
+    this.locationVersion++;
   }
 
   /** The address of the element at `index` (checked by the caller), made at the first use. */

@@ -65,12 +65,17 @@ export class LocationManager {
     this.#ctx.send(this.#route(coll, address), message);
   }
 
-  /** Best-known PE of the element at `address`. */
+  /** Best-known PE of the element at `address` (worked out again only after locations changed). */
   #route(coll: Collection, address: ElementAddress): number {
+    if (address.routedVersion === coll.locationVersion) return address.routedPe;
     const key = address.key;
-    if (coll.local.has(key)) return this.#ctx.myPe;
-    if (coll.spec.kind !== 'array') return address.home;
-    return (coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? address.home;
+    let pe: number;
+    if (coll.local.has(key)) pe = this.#ctx.myPe;
+    else if (coll.spec.kind !== 'array') pe = address.home;
+    else pe = (coll.homes.get(key) ?? coll.cache.get(key))?.pe ?? address.home;
+    address.routedPe = pe;
+    address.routedVersion = coll.locationVersion;
+    return pe;
   }
 
   /** Handles an arriving call: deliver if the target is here, else forward or buffer. */
@@ -111,6 +116,7 @@ export class LocationManager {
     const home = coll.homes.get(key);
     const known: Location | undefined = home ?? coll.cache.get(key);
     if (known !== undefined && known.epoch > epoch) return;
+    coll.locationsChanged();
     if (home !== undefined) {
       home.pe = pe;
       home.epoch = epoch;
@@ -122,6 +128,7 @@ export class LocationManager {
 
   /** An element now lives on this PE: registers it and runs what waited for it. */
   arrived(coll: Collection, element: ElementRecord): void {
+    coll.locationsChanged();
     coll.local.set(element.key, element);
     coll.cache.delete(element.key);
     const home = coll.homes.get(element.key);
@@ -149,6 +156,7 @@ export class LocationManager {
     const { state, packed } = packChare(element);
     const runtime = packRuntime(element);
     const epoch = element.epoch + 1;
+    coll.locationsChanged();
     coll.local.delete(element.key);
     const home = coll.homes.get(element.key);
     if (home !== undefined) {

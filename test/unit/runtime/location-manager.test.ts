@@ -286,6 +286,8 @@ t.test('migrateOut packs the element, leaves a forwarding pointer and sends it',
   element.obj = { iteration: 7, data: new Float64Array([1, 2]) };
   element.nextSeq.set(0, new NextSequence(5));
   element.redNo.set(coll.id, 3);
+  lm.send(coll, [2], 0, [], null, null);
+  t.equal(ctx.take()[0]!.pe, 1, 'while the element is here, calls go to this PE');
   lm.migrateOut(coll, element, 3, 0);
   t.notOk(coll.local.has('2'), 'no longer here');
   t.strictSame(coll.homes.get('2'), { index: [2], pe: 3, epoch: 1 }, 'the home (this PE) points to the destination, one epoch later');
@@ -297,6 +299,9 @@ t.test('migrateOut packs the element, leaves a forwarding pointer and sends it',
   t.match(message.runtime, { nextSeq: [[0, 5]], redNo: [[coll.id, 3]] }, 'and the runtime state that orders its messages');
   lm.send(coll, [2], 0, [], null, null);
   t.equal(ctx.take()[0]!.pe, 3, 'later calls from here go to the new PE');
+  lm.arrived(coll, element);
+  lm.send(coll, [2], 0, [], null, null);
+  t.equal(ctx.take()[0]!.pe, 1, 'and to this PE again once it is back');
 });
 
 t.test('migrateOut from a PE that is not the home leaves a cache pointer', async (t) => {
