@@ -98,9 +98,7 @@ bool UcxWorker::AcceptLentPart(const void* header, size_t headerLength, const vo
   }
   std::memcpy(lentControl_, header, headerLength);
   const uint32_t* words = lentControl_;
-  const bool whole = (words[wire::kWordParts] >> 16) == 1 && (words[wire::kWordChunks] >> 16) == 1 &&
-                     (words[wire::kWordKind] & 0xff) == wire::kKindFrame;
-  if (!whole) return false;
+  if (!wire::IsWholeOneChunkFrame(words)) return false;
   std::string problem = CheckControl(words, headerLength, length, jobTag_, maxChunksPerPart_);
   if (!problem.empty()) {
     ReportProtocolError(std::move(problem));

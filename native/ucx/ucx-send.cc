@@ -74,9 +74,9 @@ void UcxWorker::SendOutgoingHeader(Napi::Env env, Endpoint* endpoint, size_t len
 bool UcxWorker::SendOutgoingHeaderNow(Endpoint* endpoint, size_t length) {
   if (endpoint->failed || endpoint->ep == nullptr || length >= splitThreshold_) return false;
   // One part of one chunk, as SendChunks would make it.
-  const uint32_t words[wire::kFixedWords + 1] = {
-      jobTag_, pe_, endpoint->nextSequence, wire::kKindFrame, 1u << 16, 1u << 16, static_cast<uint32_t>(length),
-  };
+  uint32_t words[wire::kFixedWords + 1];
+  wire::WriteFixedWords(words, jobTag_, pe_, endpoint->nextSequence, wire::kKindFrame, 0, 1, 0, 1);
+  words[wire::kFixedWords] = static_cast<uint32_t>(length);
   // UCX either sends it inline before returning (both the control words and the outgoing memory
   // are free again then) or refuses with UCS_ERR_NO_RESOURCE, having sent nothing.
   ucp_request_param_t param{};
@@ -166,12 +166,8 @@ void UcxWorker::SendPart(Napi::Env env, Endpoint* endpoint, uint32_t kind, uint3
   record->pe = endpoint->pe;
   record->control.resize(wire::kFixedWords + chunkCount);
   uint32_t* words = record->control.data();
-  words[wire::kWordTag] = jobTag_;
-  words[wire::kWordSource] = pe_;
-  words[wire::kWordSequence] = sequence;
-  words[wire::kWordKind] = kind;
-  words[wire::kWordParts] = part | (parts << 16);
-  words[wire::kWordChunks] = static_cast<uint32_t>(firstChunk) | static_cast<uint32_t>(chunkCount << 16);
+  wire::WriteFixedWords(words, jobTag_, pe_, sequence, kind, part, parts, static_cast<uint32_t>(firstChunk),
+                        static_cast<uint32_t>(chunkCount));
   for (size_t j = 0; j < chunkCount; ++j) {
     words[wire::kFixedWords + j] = static_cast<uint32_t>(chunks_[firstChunk + j].length);
   }

@@ -353,9 +353,7 @@ uint32_t UcxWorker::Deliver(Napi::Env env, bool* lastLeftInScratch) {
         std::memcpy(scratch_, event.block->data, words * sizeof(uint32_t));
         // A whole frame of one chunk (a header without segments) that fits: copied into the lent
         // memory, its block back to the pool at once, no ArrayBuffer to create and later free.
-        const bool whole = (scratch_[wire::kWordParts] >> 16) == 1 && (chunksWord >> 16) == 1 &&
-                           (scratch_[wire::kWordKind] & 0xff) == wire::kKindFrame;
-        if (lent_ != nullptr && whole && event.length <= lentBytes_) {
+        if (lent_ != nullptr && wire::IsWholeOneChunkFrame(scratch_) && event.length <= lentBytes_) {
           std::memcpy(lent_, event.block->data + event.prefix, event.length);
           BufferPool::Return(event.block);
           // The last event (one small message per progress, as in a ping-pong) is left where it

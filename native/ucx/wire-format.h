@@ -43,6 +43,22 @@ constexpr size_t kChunkAlign = 8;
 
 constexpr size_t AlignUp(size_t n) { return (n + kChunkAlign - 1) & ~(kChunkAlign - 1); }
 
+/** Fills the fixed words of a control header (the chunk lengths that follow are the caller's). */
+inline void WriteFixedWords(uint32_t* words, uint32_t jobTag, uint32_t source, uint32_t sequence, uint32_t kind,
+                            uint32_t part, uint32_t parts, uint32_t firstChunk, uint32_t chunkCount) {
+  words[kWordTag] = jobTag;
+  words[kWordSource] = source;
+  words[kWordSequence] = sequence;
+  words[kWordKind] = kind;
+  words[kWordParts] = part | (parts << 16);
+  words[kWordChunks] = firstChunk | (chunkCount << 16);
+}
+
+/** True when the control header `words` is of a whole frame of one chunk (a header without segments). */
+inline bool IsWholeOneChunkFrame(const uint32_t* words) {
+  return (words[kWordParts] >> 16) == 1 && (words[kWordChunks] >> 16) == 1 && (words[kWordKind] & 0xFF) == kKindFrame;
+}
+
 /** Active-message id of every charm4ts message. */
 constexpr unsigned kAmId = 0;
 

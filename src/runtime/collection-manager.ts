@@ -133,8 +133,7 @@ export class CollectionManager {
         const home = coll.homeOf(element.index);
         homed[home]!++;
         if (home !== myPe) continue;
-        if (spec.kind === 'array') coll.homes.set(coll.key(element.index), { index: element.index, pe: myPe, epoch: 0 });
-        coll.locationsChanged();
+        if (spec.kind === 'array') coll.setHome(element.index, myPe);
         this.#restoreElement(coll, element);
       }
       const fresh =
@@ -199,8 +198,7 @@ export class CollectionManager {
     this.#collections.set(coll.id, coll);
     if (!coll.sparse) this.#defineCollectionScope(coll, coll.homeCounts());
     for (const index of coll.indicesHomedOn(myPe)) {
-      if (coll.spec.kind === 'array') coll.homes.set(coll.key(index), { index, pe: myPe, epoch: 0 });
-      coll.locationsChanged();
+      if (coll.spec.kind === 'array') coll.setHome(index, myPe);
       this.createElement(coll, index, message.args);
     }
     this.#onCreated(coll);
@@ -250,8 +248,7 @@ export class CollectionManager {
       return;
     }
     const pe = message.pe < 0 ? me : message.pe;
-    coll.homes.set(key, { index: message.index, pe, epoch: 0 });
-    coll.locationsChanged();
+    coll.setHome(message.index, pe);
     if (pe === me) {
       this.createElement(coll, message.index, message.args);
     } else {

@@ -173,6 +173,12 @@ export class Collection {
     this.locationVersion++;
   }
 
+  /** Records that the element at `index`, homed on this PE, lives (or will live) on `pe`. */
+  setHome(index: Index, pe: number): void {
+    this.homes.set(this.key(index), { index, pe, epoch: 0 });
+    this.locationsChanged();
+  }
+
   /** The address of the element at `index` (checked by the caller), made at the first use. */
   address(index: Index): ElementAddress {
     const key = this.key(index);
