@@ -13,6 +13,7 @@
 import { addExtension, Packr } from 'msgpackr';
 import { ProtocolError } from '../errors.js';
 import type { Frame } from '../transport/transport.js';
+import type { OutgoingHeader } from '../transport/header-scratch.js';
 import { decodeCompactInvoke, encodeCompactInvoke, encodeCompactInvokeInto, INVOKE_TAG } from './invoke-wire.js';
 import { Kind, MESSAGE_FIELDS, type KindValue, type Message } from './message.js';
 import { SEGMENT_CLASSES, segmentBytes, viewOf } from './segment-views.js';
@@ -190,7 +191,7 @@ export class Codec {
    * compact form without segments and fits; returns the header's length, or -1 (use
    * {@link encode}; `target` may hold part of a header then). The frame is that header alone.
    */
-  encodeHeaderInto(msg: Message, target: Buffer): number {
+  encodeHeaderInto(msg: Message, target: OutgoingHeader): number {
     return msg.kind === Kind.Invoke ? encodeCompactInvokeInto(msg, target) : -1;
   }
 

@@ -6,7 +6,7 @@
 import { InvalidArgumentError } from '../errors.js';
 import type { ArrayMapFn } from './array-maps.js';
 import type { ElementRecord } from './element.js';
-import { checkIndex, delinearize, elementCount, indexKey, type Index } from './index-space.js';
+import { checkIndex, delinearize, elementCount, indexKey, sameIndex, type Index } from './index-space.js';
 import type { CollectionSpec, InvokeMessage } from './message.js';
 import type { ProxyBase, ProxyHost, ProxyTarget } from './proxy.js';
 import type { ClassInfo } from './registry.js';
@@ -59,6 +59,9 @@ export class Collection {
    * PE (call {@link locationsChanged} after one): a route worked out at this version still holds.
    */
   locationVersion = 0;
+  /** The element {@link localElement} found last, and the {@link locationVersion} it was found at. */
+  #lastFound: ElementRecord | null = null;
+  #lastFoundVersion = -1;
   /** Elements this PE has sent to, by key (see {@link ElementAddress}). */
   readonly #addresses = new Map<string, ElementAddress>();
   /** At the home: messages for elements not inserted yet, by key. */
@@ -166,6 +169,21 @@ export class Collection {
   /** Key of an element of this collection. */
   key(index: Index): string {
     return indexKey(index);
+  }
+
+  /**
+   * The element at `index` when it lives on this PE. The element found last is kept until
+   * locations change, so a stream of messages to one element builds no key and looks up no map.
+   */
+  localElement(index: Index): ElementRecord | undefined {
+    const last = this.#lastFound;
+    if (last !== null && this.#lastFoundVersion === this.locationVersion && sameIndex(last.index, index)) return last;
+    const element = this.local.get(this.key(index));
+    if (element !== undefined) {
+      this.#lastFound = element;
+      this.#lastFoundVersion = this.locationVersion;
+    }
+    return element;
   }
 
   /** Marks every route worked out so far as stale (where some element lives, or is known to live, changed). */

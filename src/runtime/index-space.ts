@@ -65,6 +65,13 @@ export function indexKey(index: Index): string {
   return index.length === 1 ? String(index[0]) : index.join(',');
 }
 
+/** True when `a` and `b` name the same element. */
+export function sameIndex(a: Index, b: Index): boolean {
+  if (a.length !== b.length) return false;
+  for (let d = 0; d < a.length; d++) if (a[d] !== b[d]) return false;
+  return true;
+}
+
 /** Orders indices lexicographically (the order of gather results). */
 export function compareIndex(a: Index, b: Index): number {
   const n = Math.min(a.length, b.length);

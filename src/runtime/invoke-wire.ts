@@ -25,7 +25,8 @@ import type { Frame } from '../transport/transport.js';
 import { Kind, type InvokeMessage } from './message.js';
 import { copyOf, copyRange, segmentByteLength, segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
 import type { SmallArrayMemory } from './small-array-memory.js';
-import { getFloat64, getInt32, getUint32, putFloat64, putUint32 } from './wire-numbers.js';
+import type { OutgoingHeader } from '../transport/header-scratch.js';
+import { float64FromHalves, getUint32, putFloat64, putFloat64Words, putUint32 } from './wire-numbers.js';
 
 /** First byte of a compact call header. */
 export const INVOKE_TAG = 0xc1;
@@ -111,11 +112,14 @@ function envelopeFits(msg: InvokeMessage): boolean {
 /** Encodes `msg` in the compact form, or returns null when it does not fit (use msgpack). */
 export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
   if (!envelopeFits(msg)) return null;
-  const size = argumentsEnd(msg.args, argumentsStart(msg));
+  const start = argumentsStart(msg);
+  const size = argumentsEnd(msg.args, start);
   if (size < 0) return null;
-  const header = Buffer.allocUnsafe(size);
+  // Node's pool hands out slices that start 8-byte aligned; memory of its own otherwise.
+  const pooled = Buffer.allocUnsafe(size);
+  const header = (pooled.byteOffset & 3) === 0 ? pooled : Buffer.from(new ArrayBuffer(size));
   const frame = { header, segments: NO_SEGMENTS };
-  writeCompactInvoke(msg, header, frame);
+  writeCompactInvoke(msg, header, new Uint32Array(header.buffer, header.byteOffset, start >> 2), frame);
   return frame;
 }
 
@@ -124,36 +128,43 @@ export function encodeCompactInvoke(msg: InvokeMessage): Frame | null {
  * form, travels without segments and its header fits `target`; returns the header's length,
  * or -1 (use {@link encodeCompactInvoke} or msgpack; what was written means nothing).
  */
-export function encodeCompactInvokeInto(msg: InvokeMessage, target: Buffer): number {
-  return envelopeFits(msg) ? writeCompactInvoke(msg, target, null) : -1;
+export function encodeCompactInvokeInto(msg: InvokeMessage, target: OutgoingHeader): number {
+  return envelopeFits(msg) ? writeCompactInvoke(msg, target.bytes, target.words, null) : -1;
 }
 
 /**
- * Writes the compact header of `msg`, whose envelope fits, into `header` in one pass; returns
- * its length, or -1 when an argument needs msgpack, the header would not fit `header`, or an
- * argument needs a segment of its own and `frame` is null (else the segment is added to
- * `frame.segments`, a list made at the first one).
+ * Writes the fixed fields, the index and the reply of `msg` (everything before its arguments,
+ * a whole number of 32-bit words) into `words`, one store per field.
  */
-function writeCompactInvoke(msg: InvokeMessage, header: Buffer, frame: { segments: Uint8Array[] } | null): number {
+function writeEnvelope(msg: InvokeMessage, words: Uint32Array): void {
   const { index, args, reply } = msg;
+  words[0] = INVOKE_TAG | ((reply === null ? 0 : FLAG_REPLY) << 8) | (index.length << 16) | (args.length << 24);
+  words[1] = msg.coll;
+  words[2] = msg.ep;
+  words[3] = msg.src;
+  words[4] = msg.hops;
+  putFloat64Words(words, 5, msg.seq);
+  let word = FIXED_BYTES >> 2;
+  for (let i = 0; i < index.length; i++) words[word++] = index[i]!;
+  if (reply !== null) {
+    words[word] = reply.pe;
+    putFloat64Words(words, word + 1, reply.id);
+  }
+}
+
+/**
+ * Writes the compact header of `msg`, whose envelope fits, into `header` in one pass (`words`:
+ * the same memory as 32-bit words, at least up to the arguments); returns its length, or -1
+ * when an argument needs msgpack, the header would not fit `header`, or an argument needs a
+ * segment of its own and `frame` is null (else the segment is added to `frame.segments`, a list
+ * made at the first one).
+ */
+function writeCompactInvoke(msg: InvokeMessage, header: Buffer, words: Uint32Array, frame: { segments: Uint8Array[] } | null): number {
+  const args = msg.args;
   const limit = header.length;
   let at = argumentsStart(msg);
   if (at > limit) return -1;
-  header[0] = INVOKE_TAG;
-  header[1] = reply === null ? 0 : FLAG_REPLY;
-  header[2] = index.length;
-  header[3] = args.length;
-  putUint32(header, 4, msg.coll);
-  putUint32(header, 8, msg.ep);
-  putUint32(header, 12, msg.src);
-  putUint32(header, 16, msg.hops);
-  putFloat64(header, 20, msg.seq);
-  let field = FIXED_BYTES;
-  for (let i = 0; i < index.length; i++, field += 4) putUint32(header, field, index[i]!);
-  if (reply !== null) {
-    putUint32(header, field, reply.pe);
-    putFloat64(header, field + 4, reply.id);
-  }
+  writeEnvelope(msg, words);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     switch (typeof arg) {
@@ -224,6 +235,7 @@ function malformed(what: string): never {
  */
 export function decodeCompactInvoke(frame: Frame, numPes?: number, memory?: SmallArrayMemory): InvokeMessage {
   const h = frame.header;
+  const words = frame.words;
   const end = h.length;
   if (end < FIXED_BYTES) malformed(`${end} bytes`);
   const flags = h[1]!;
@@ -234,10 +246,10 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number, memory?: Smal
   let at = FIXED_BYTES;
   if (end < at + 4 * dims + (hasReply ? REPLY_BYTES : 0) + count) malformed(`${end} bytes is too short`);
   const index: number[] = new Array(dims);
-  for (let i = 0; i < dims; i++, at += 4) index[i] = getUint32(h, at);
+  for (let i = 0; i < dims; i++, at += 4) index[i] = wordAt(h, words, at);
   let reply: InvokeMessage['reply'] = null;
   if (hasReply) {
-    reply = { pe: getUint32(h, at), id: getFloat64(h, at + 4) };
+    reply = { pe: wordAt(h, words, at), id: float64At(h, words, at + 4) };
     at += REPLY_BYTES;
   }
   const args: unknown[] = new Array(count);
@@ -247,7 +259,7 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number, memory?: Smal
     const type = h[at++];
     if (type === ARG_NUMBER) {
       if (at + 8 > end) malformed(`argument ${i} runs past the end`);
-      args[i] = getFloat64(h, at);
+      args[i] = float64At(h, words, at);
       at += 8;
     } else if (type === ARG_SEGMENT) {
       if (at >= end) malformed(`argument ${i} runs past the end`);
@@ -282,14 +294,25 @@ export function decodeCompactInvoke(frame: Frame, numPes?: number, memory?: Smal
   }
   if (at !== end) malformed(`${end - at} bytes left after the arguments`);
   if (segment !== frame.segments.length) malformed(`${frame.segments.length - segment} segments left after the arguments`);
-  const coll = getInt32(h, 4);
-  const src = getUint32(h, 12);
-  const seq = getFloat64(h, 20);
+  const coll = wordAt(h, words, 4) | 0;
+  const src = wordAt(h, words, 12);
+  const seq = float64At(h, words, 20);
   if (numPes !== undefined) {
     if (coll < 0) malformed(`collection ${coll}`);
     if (src >= numPes) malformed(`source PE ${src} (this job has ${numPes})`);
     if (!Number.isSafeInteger(seq) || seq < -1) malformed(`sequence number ${seq}`);
     if (reply !== null && (reply.pe >= numPes || !Number.isSafeInteger(reply.id))) malformed('reply is not a future reference');
   }
-  return { kind: Kind.Invoke, coll, index, ep: getInt32(h, 8), args, src, seq, reply, ack: null, hops: getUint32(h, 16) };
+  return { kind: Kind.Invoke, coll, index, ep: wordAt(h, words, 8) | 0, args, src, seq, reply, ack: null, hops: wordAt(h, words, 16) };
+}
+
+/** The unsigned 32-bit field at byte `at` (a multiple of 4) of header `h`, read as one word when `words` (the same memory) is given. */
+function wordAt(h: Uint8Array, words: Uint32Array | undefined, at: number): number {
+  return words === undefined ? getUint32(h, at) : words[at >> 2]!;
+}
+
+/** The float64 field at byte `at` of header `h`, read as two words when `words` is given and `at` is a multiple of 4. */
+function float64At(h: Uint8Array, words: Uint32Array | undefined, at: number): number {
+  if (words === undefined || (at & 3) !== 0) return float64FromHalves(getUint32(h, at), getUint32(h, at + 4));
+  return float64FromHalves(words[at >> 2]!, words[(at >> 2) + 1]!);
 }

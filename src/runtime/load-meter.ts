@@ -4,7 +4,9 @@
  * into per-element load instead of reading the clock twice more around every entry method:
  *
  * - a message's time, from the reading before it (which covers receiving and decoding it) to
- *   the reading after it, is charged to the element its entry method ran on;
+ *   the reading after it, is charged to the element its entry method ran on (for a message an
+ *   idle spin found, the reading before is the spin's last, at most one batch of polls before
+ *   the message was found: no reading is taken between finding a message and running it);
  * - when one message runs entry methods on several elements (a broadcast reaching this PE's
  *   members), the clock is read as each further element starts, so each gets its own share;
  * - an entry method run outside any message (a call held by `when` that an async method's

@@ -80,12 +80,12 @@ export class LocationManager {
 
   /** Handles an arriving call: deliver if the target is here, else forward or buffer. */
   receive(coll: Collection, message: InvokeMessage): void {
-    const key = coll.key(message.index);
-    const element = coll.local.get(key);
+    const element = coll.localElement(message.index);
     if (element !== undefined) {
       this.#inOrder(element, coll, message);
       return;
     }
+    const key = coll.key(message.index);
     const me = this.#ctx.myPe;
     if (coll.spec.kind !== 'array') {
       this.#ctx.fatal(`message for ${coll.label} element [${message.index.join(',')}] reached PE ${me}, where it does not live`);

@@ -59,7 +59,7 @@ export class MessageRouter implements PeContext {
     }
     const header = transport.outgoingHeader;
     if (header !== undefined) {
-      const length = this.#codec.encodeHeaderInto(message, header.bytes);
+      const length = this.#codec.encodeHeaderInto(message, header);
       if (length >= 0) {
         transport.sendHeader!(pe, length);
         return;

@@ -22,12 +22,10 @@ import { SpinBudget } from './spin-budget.js';
  * poll of a ring (a `clock_gettime` through the vDSO, 40-60% of a spin's samples when read after
  * every poll), and the time between polls is what a message arriving during the spin waits
  * before it is seen; eight polls take well under a microsecond, nothing against a spin budget
- * of tens of microseconds.
+ * of tens of microseconds, and that bounds how early the reading that stands for the start of a
+ * message the spin found may be (see `Scheduler.#spinOnSources`).
  */
 const SPIN_POLLS_PER_CLOCK_READ = 8;
-
-/** The monotonic clock in nanoseconds, read without allocating (see `Scheduler.#spinOnSources`). */
-const monotonicNanoseconds = process.hrtime.bigint;
 
 /** Something the scheduler polls (a polled transport). */
 export interface PollSource {
@@ -263,28 +261,20 @@ export class Scheduler<M> {
 
   /**
    * Queue empty: polls the sources for up to `spinMicros`; true as soon as there is work. The
-   * spin times itself with `process.hrtime.bigint`, read once per
-   * {@link SPIN_POLLS_PER_CLOCK_READ} polls and compared as a bigint within the loop condition,
-   * which V8 compiles without allocating: `performance.now` returns a freshly allocated
-   * heap number on every call, and so does a bigint reading kept past its comparison (a spin
-   * doing either filled the young generation: hundreds of collections per second, each one a
-   * stall that the peer's spin then waits out). The first batch of polls goes before any
-   * reading. The scheduler's clock is read once, when the spin ends.
+   * clock is read once per {@link SPIN_POLLS_PER_CLOCK_READ} polls, into the scheduler's clock,
+   * and never between finding a message and running it: the reading before the batch of polls
+   * that found it stands for the message's start (for the timer: at most one batch early, well
+   * under a microsecond), so what a reply waits for includes no clock reading. The first batch
+   * goes before any reading (the one after the last message handled serves it).
    */
   #spinOnSources(): boolean {
     if (this.#sources.length === 0) return false;
-    try {
-      // The first polls go before any clock reading: what comes within them (a ping-pong's
-      // reply) costs no reading at all, and the budget starts after them.
+    if (this.#pollBatch()) return true;
+    const until = this.#now() + this.#spinBudget.micros / 1000;
+    do {
       if (this.#pollBatch()) return true;
-      const until = monotonicNanoseconds() + this.#spinBudget.nanoseconds;
-      do {
-        if (this.#pollBatch()) return true;
-      } while (monotonicNanoseconds() < until);
-      return false;
-    } finally {
-      this.#now();
-    }
+    } while (this.#now() < until);
+    return false;
   }
 
   /** {@link SPIN_POLLS_PER_CLOCK_READ} polls; true as soon as one brings work. */

@@ -15,14 +15,12 @@ export class SpinBudget {
   readonly #floorMicros: number;
   #ceilingMicros: number;
   #micros: number;
-  #nanoseconds: bigint;
 
   /** A budget of `floorMicros` that may grow up to `ceilingMicros` (no growth when that is not larger). */
   constructor(floorMicros: number, ceilingMicros: number) {
     this.#floorMicros = floorMicros;
     this.#ceilingMicros = Math.max(floorMicros, ceilingMicros);
     this.#micros = floorMicros;
-    this.#nanoseconds = toNanoseconds(floorMicros);
   }
 
   /** The budget now, in microseconds. */
@@ -30,14 +28,9 @@ export class SpinBudget {
     return this.#micros;
   }
 
-  /** The budget now, in nanoseconds (what the spin compares `process.hrtime.bigint` readings with). */
-  get nanoseconds(): bigint {
-    return this.#nanoseconds;
-  }
-
   /** The PE was woken `micros` after it parked. */
   parked(micros: number): void {
-    this.#set(micros < this.#ceilingMicros ? Math.min(this.#ceilingMicros, Math.max(this.#micros, 2 * micros)) : this.#floorMicros);
+    this.#micros = micros < this.#ceilingMicros ? Math.min(this.#ceilingMicros, Math.max(this.#micros, 2 * micros)) : this.#floorMicros;
   }
 
   /**
@@ -46,19 +39,8 @@ export class SpinBudget {
    */
   fix(): void {
     this.#ceilingMicros = this.#floorMicros;
-    this.#set(this.#floorMicros);
+    this.#micros = this.#floorMicros;
   }
-
-  /** Sets the budget; the spin loop's bigint is made here, once per change, not per spin. */
-  #set(micros: number): void {
-    if (micros === this.#micros) return;
-    this.#micros = micros;
-    this.#nanoseconds = toNanoseconds(micros);
-  }
-}
-
-function toNanoseconds(micros: number): bigint {
-  return BigInt(Math.round(micros * 1000));
 }
 
 /** True when the host of PE `pe` runs more PEs than it has `cores` (`hosts`: each PE's host index). */

@@ -27,6 +27,20 @@ export function putFloat64(bytes: Uint8Array, at: number, value: number): void {
   putUint32(bytes, at + 4, float64Halves[1]!);
 }
 
+/** Writes `value` as an IEEE 754 double into `words[at]` (low half) and `words[at + 1]`. */
+export function putFloat64Words(words: Uint32Array, at: number, value: number): void {
+  float64[0] = value;
+  words[at] = float64Halves[0]!;
+  words[at + 1] = float64Halves[1]!;
+}
+
+/** Reads the IEEE 754 double whose halves are `low` and `high`. */
+export function float64FromHalves(low: number, high: number): number {
+  float64Halves[0] = low;
+  float64Halves[1] = high;
+  return float64[0]!;
+}
+
 /** Reads an unsigned 32-bit integer at `at`. */
 export function getUint32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
@@ -39,7 +53,5 @@ export function getInt32(bytes: Uint8Array, at: number): number {
 
 /** Reads an IEEE 754 double at `at`. */
 export function getFloat64(bytes: Uint8Array, at: number): number {
-  float64Halves[0] = getUint32(bytes, at);
-  float64Halves[1] = getUint32(bytes, at + 4);
-  return float64[0]!;
+  return float64FromHalves(getUint32(bytes, at), getUint32(bytes, at + 4));
 }

@@ -23,6 +23,11 @@ export interface Frame {
   readonly header: Uint8Array;
   /** Raw payload segments (typed-array bytes), in the order the header's segment table lists them. */
   readonly segments: readonly Uint8Array[];
+  /**
+   * The header's memory as 32-bit words from its first byte, where the transport has such a view
+   * (headers it lends, which start aligned): decoders read aligned fields with one load each.
+   */
+  readonly words?: Uint32Array;
 }
 
 /** What a transport reports to the runtime that owns it. */

@@ -37,6 +37,8 @@ export class FrameReader {
   readonly #options: FrameReaderOptions;
   /** The frame being received (null between frames), its segments, and where the copy stands (part 0: header). */
   #header: Uint8Array | null = null;
+  /** The header's memory as words when it is lent (see Frame.words). */
+  #words: Uint32Array | undefined = undefined;
   #segments: Uint8Array[] = NO_SEGMENTS;
   #part = 0;
   #offset = 0;
@@ -80,7 +82,7 @@ export class FrameReader {
         }
         moved += this.#copy();
         if (this.#part <= this.#segments.length) break;
-        const frame: Frame = { header: this.#header!, segments: this.#segments };
+        const frame: Frame = { header: this.#header!, segments: this.#segments, words: this.#words };
         this.#header = null;
         this.#segments = NO_SEGMENTS;
         frames++;
@@ -122,6 +124,7 @@ export class FrameReader {
       ring.skip(bytes);
       this.#unreleased += bytes;
       this.#header = scratch.view(headerLength);
+      this.#words = scratch.words;
       this.#segments = NO_SEGMENTS;
       this.#scratchBytes = pad8(headerLength);
       this.#part = 0;
@@ -165,6 +168,7 @@ export class FrameReader {
     ring.skip(bytes);
     this.#unreleased += bytes;
     this.#header = header;
+    this.#words = undefined;
     this.#segments = segments;
     this.#part = 0;
     this.#offset = 0;

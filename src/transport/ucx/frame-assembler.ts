@@ -67,7 +67,7 @@ export class FrameAssembler {
    * part arrives.
    */
   lent(control: Uint32Array, scratch: HeaderScratch): Frame {
-    return { header: scratch.view(control[FIXED_WORDS]!), segments: NO_SEGMENTS };
+    return { header: scratch.view(control[FIXED_WORDS]!), segments: NO_SEGMENTS, words: scratch.words };
   }
 
   /** Forgets the incomplete frames of `source` (it is gone). */

@@ -5,6 +5,7 @@ import { Codec } from '../../../src/runtime/codec.js';
 import { decodeCompactInvoke, encodeCompactInvoke, INLINE_MAX_BYTES, INVOKE_TAG } from '../../../src/runtime/invoke-wire.js';
 import { Kind, type InvokeMessage } from '../../../src/runtime/message.js';
 import { WireRef, type WireRefData } from '../../../src/runtime/wire-ref.js';
+import { HeaderScratch, OutgoingHeader } from '../../../src/transport/header-scratch.js';
 import type { Frame } from '../../../src/transport/transport.js';
 
 const NUM_PES = 4;
@@ -147,17 +148,18 @@ t.test('calls that do not fit the compact form keep msgpack, and still round-tri
 });
 
 t.test('encodeHeaderInto writes the compact header into given memory, and only for calls that need no segment and fit', async (t) => {
-  const target = Buffer.alloc(256, 0xaa);
+  const target = new OutgoingHeader(256);
+  target.bytes.fill(0xaa);
   const fitting = [call({ args: [1.5, 'héllo', true, new Float32Array([1, 2])] }), call({ index: [], reply: { pe: 1, id: 9 } }), call({ args: [new Uint8Array(INLINE_MAX_BYTES - 100)] })];
   for (const message of fitting.slice(0, 2)) {
     const length = codec.encodeHeaderInto(message, target);
     const header = codec.encode(message).header;
     t.equal(length, header.length, 'the length of the compact header');
-    t.same([...target.subarray(0, length)], [...header], 'the same bytes as encode');
-    t.strictSame(codec.decode({ header: Uint8Array.from(target.subarray(0, length)), segments: [] }), codec.decode(codec.encode(message)), 'decodes to the same call');
+    t.same([...target.bytes.subarray(0, length)], [...header], 'the same bytes as encode');
+    t.strictSame(codec.decode({ header: Uint8Array.from(target.bytes.subarray(0, length)), segments: [] }), codec.decode(codec.encode(message)), 'decodes to the same call');
   }
   t.equal(codec.encodeHeaderInto(fitting[2]!, target), -1, 'a header larger than the memory');
-  t.ok(codec.encodeHeaderInto(fitting[2]!, Buffer.alloc(2048)) > INLINE_MAX_BYTES - 100, 'fits larger memory');
+  t.ok(codec.encodeHeaderInto(fitting[2]!, new OutgoingHeader(2048)) > INLINE_MAX_BYTES - 100, 'fits larger memory');
   const refused: [string, Parameters<Codec['encodeHeaderInto']>[0]][] = [
     ['a call with a segment', call({ args: [new Uint8Array(INLINE_MAX_BYTES + 1)] })],
     ['a call that takes msgpack', call({ args: [{ a: 1 }] })],
@@ -166,7 +168,24 @@ t.test('encodeHeaderInto writes the compact header into given memory, and only f
   for (const [what, message] of refused) t.equal(codec.encodeHeaderInto(message, target), -1, `${what}: refused`);
   // A refusal may leave bytes behind; the memory still serves the next call.
   const length = codec.encodeHeaderInto(fitting[0]!, target);
-  t.same([...target.subarray(0, length)], [...codec.encode(fitting[0]!).header], 'the memory serves the next call after a refusal');
+  t.same([...target.bytes.subarray(0, length)], [...codec.encode(fitting[0]!).header], 'the memory serves the next call after a refusal');
+});
+
+t.test('a header lent with its memory as words decodes to the same call as its bytes alone', async (t) => {
+  const scratch = new HeaderScratch(512);
+  const messages = [
+    call({ args: [1.5, 'héllo', true, null, new Uint8Array([1, 2, 3])] }),
+    call({ index: [], seq: -1, coll: 0, ep: -3 }),
+    call({ index: [1, 2, 3, 4, 5, 6], hops: 17, seq: 2 ** 40 + 3 }),
+    call({ index: [0xffffffff], reply: { pe: 3, id: 2 ** 45 + 1 }, coll: 0x7fffffff }),
+  ];
+  for (const message of messages) {
+    const header = compact(message).header;
+    scratch.bytes.set(header);
+    const lent: Frame = { header: scratch.view(header.length), segments: [], words: scratch.words };
+    t.strictSame(codec.decode(lent), codec.decode({ header, segments: [] }), `index [${message.index.join(',')}]`);
+    t.strictSame(codec.decode(lent), message);
+  }
 });
 
 t.test('malformed compact headers throw ProtocolError naming the fault', async (t) => {

@@ -316,6 +316,23 @@ t.test('migrateOut from a PE that is not the home leaves a cache pointer', async
   t.strictSame(ctx.take().map((s) => [s.pe, s.message.kind]), [[3, Kind.Migrate], [3, Kind.Invoke]], 'a late call follows the element');
 });
 
+t.test('a call arriving for an element that just left follows it, and is delivered here again once it is back', async (t) => {
+  const { ctx, lm, coll, delivered } = migratingPe(2);
+  const element = fakeElement(coll, [0]); // homed on PE 0
+  element.obj = {};
+  lm.arrived(coll, element);
+  lm.receive(coll, invoke(coll, [0], 1, 0));
+  t.equal(delivered.length, 1, 'delivered while the element is here');
+  lm.migrateOut(coll, element, 3, -1);
+  ctx.take();
+  lm.receive(coll, invoke(coll, [0], 1, 1));
+  t.equal(delivered.length, 1, 'not delivered to the element that left');
+  t.strictSame(ctx.take().map((s) => [s.pe, s.message.kind]), [[3, Kind.Invoke]], 'forwarded to where it went');
+  lm.arrived(coll, element);
+  lm.receive(coll, invoke(coll, [0], 1, 1));
+  t.strictSame(seqsOf(delivered), [0, 1], 'delivered here again once it is back');
+});
+
 t.test('an element that cannot be packed stays where it is', async (t) => {
   const { ctx, lm, coll } = migratingPe(1);
   const element = place(lm, coll, ctx, [2]);
