@@ -58,8 +58,8 @@ t.test('a file that is not a loadable addon gives the loader error', (t) => {
   t.end();
 });
 
-t.test('UCX settings: the safety ones are forced, PROTO_ENABLE, RNDV_THRESH and MM_SEG_SIZE only defaulted', (t) => {
-  const env: NodeJS.ProcessEnv = { UCX_MEM_MALLOC_HOOKS: 'y', UCX_PROTO_ENABLE: 'n', UCX_RNDV_THRESH: '8kb', UCX_MM_SEG_SIZE: '8k' };
+t.test('UCX settings: the safety ones are forced, PROTO_ENABLE, RNDV_THRESH and the FIFO sizes only defaulted', (t) => {
+  const env: NodeJS.ProcessEnv = { UCX_MEM_MALLOC_HOOKS: 'y', UCX_PROTO_ENABLE: 'n', UCX_RNDV_THRESH: '8kb', UCX_MM_SEG_SIZE: '8k', UCX_MM_FIFO_ELEM_SIZE: '256' };
   applyUcxEnvironment(env);
   t.equal(env.UCX_MEM_MALLOC_HOOKS, 'n');
   t.equal(env.UCX_MEM_EVENTS, 'n');
@@ -67,11 +67,13 @@ t.test('UCX settings: the safety ones are forced, PROTO_ENABLE, RNDV_THRESH and 
   t.equal(env.UCX_PROTO_ENABLE, 'n', 'the user setting stays');
   t.equal(env.UCX_RNDV_THRESH, '8kb', 'the user setting stays');
   t.equal(env.UCX_MM_SEG_SIZE, '8k', 'the user setting stays');
+  t.equal(env.UCX_MM_FIFO_ELEM_SIZE, '256', 'the user setting stays');
   const fresh: NodeJS.ProcessEnv = {};
   applyUcxEnvironment(fresh);
   t.equal(fresh.UCX_PROTO_ENABLE, 'y');
   t.equal(fresh.UCX_RNDV_THRESH, '64kb', 'mid-size messages go eagerly unless the user says otherwise');
   t.equal(fresh.UCX_MM_SEG_SIZE, '33k', 'shared-memory FIFO elements carry 32 KiB fragments unless the user says otherwise');
+  t.equal(fresh.UCX_MM_FIFO_ELEM_SIZE, '1152', 'a call with a 1 KiB array fits one FIFO element unless the user says otherwise');
   t.end();
 });
 
