@@ -26,7 +26,7 @@ import { Kind, type InvokeMessage } from './message.js';
 import { copyOf, copyRange, segmentByteLength, segmentBytes, segmentCodeOf, viewOf } from './segment-views.js';
 import type { SmallArrayMemory } from './small-array-memory.js';
 import type { OutgoingHeader } from '../transport/header-scratch.js';
-import { float64FromHalves, getUint32, putFloat64, putFloat64Words, putUint32 } from './wire-numbers.js';
+import { float64FromHalves, getFloat64, getUint32, putFloat64, putFloat64Words, putUint32 } from './wire-numbers.js';
 
 /** First byte of a compact call header. */
 export const INVOKE_TAG = 0xc1;
@@ -313,6 +313,6 @@ function wordAt(h: Uint8Array, words: Uint32Array | undefined, at: number): numb
 
 /** The float64 field at byte `at` of header `h`, read as two words when `words` is given and `at` is a multiple of 4. */
 function float64At(h: Uint8Array, words: Uint32Array | undefined, at: number): number {
-  if (words === undefined || (at & 3) !== 0) return float64FromHalves(getUint32(h, at), getUint32(h, at + 4));
+  if (words === undefined || (at & 3) !== 0) return getFloat64(h, at);
   return float64FromHalves(words[at >> 2]!, words[(at >> 2) + 1]!);
 }

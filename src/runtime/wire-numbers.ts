@@ -46,11 +46,6 @@ export function getUint32(bytes: Uint8Array, at: number): number {
   return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
 }
 
-/** Reads a signed 32-bit integer at `at`. */
-export function getInt32(bytes: Uint8Array, at: number): number {
-  return bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-}
-
 /** Reads an IEEE 754 double at `at`. */
 export function getFloat64(bytes: Uint8Array, at: number): number {
   return float64FromHalves(getUint32(bytes, at), getUint32(bytes, at + 4));
